@@ -1,7 +1,8 @@
 """Infix text for expressions; :func:`distill.expr.parse` reads it back exactly.
 
-Constants print with ``repr`` (shortest text that round-trips the float64). Parentheses follow the parser's precedence and associativity, so the tree
-read back is the same tree, not merely an equal value.
+Constants print with ``repr`` (shortest text that round-trips the float64). Parentheses
+follow the parser's precedence and associativity, so the tree read back is the same tree,
+not merely an equal value.
 """
 
 from __future__ import annotations
