@@ -56,4 +56,4 @@ def test_module_runs_on_cuda():
     module = to_torch(parse("sin(x0)*1.5 + x1"), dtype=torch.float32).cuda()
     out = module(torch.ones(10, 2, device="cuda"))
     assert out.device.type == "cuda"
-    np.testing.assert_allclose(out.cpu().numpy(), np.sin(1) * 1.5 + 1, rtol=1e-6)
+    np.testing.assert_allclose(out.detach().cpu().numpy(), np.sin(1) * 1.5 + 1, rtol=1e-6)
