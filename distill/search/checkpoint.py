@@ -25,19 +25,28 @@ FORMAT = 1
 def _pack(trees: list[Tree], prefix: str, out: dict) -> None:
     sizes = np.array([t.codes.size for t in trees], dtype=np.int64)
     out[prefix + "offsets"] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    out[prefix + "codes"] = (np.concatenate([t.codes for t in trees]) if trees
-                             else np.zeros(0, np.int16)).astype(np.int16)
-    out[prefix + "args"] = (np.concatenate([t.args for t in trees]) if trees
-                            else np.zeros(0, np.int32)).astype(np.int32)
-    out[prefix + "values"] = (np.concatenate([t.values for t in trees]) if trees
-                              else np.zeros(0)).astype(np.float64)
+    out[prefix + "codes"] = (
+        np.concatenate([t.codes for t in trees]) if trees else np.zeros(0, np.int16)
+    ).astype(np.int16)
+    out[prefix + "args"] = (
+        np.concatenate([t.args for t in trees]) if trees else np.zeros(0, np.int32)
+    ).astype(np.int32)
+    out[prefix + "values"] = (
+        np.concatenate([t.values for t in trees]) if trees else np.zeros(0)
+    ).astype(np.float64)
 
 
 def _unpack(arrays, prefix: str) -> list[Tree]:
     off = arrays[prefix + "offsets"]
     c, a, v = arrays[prefix + "codes"], arrays[prefix + "args"], arrays[prefix + "values"]
-    return [Tree(c[off[i]:off[i + 1]].copy(), a[off[i]:off[i + 1]].copy(), v[off[i]:off[i + 1]].copy())
-            for i in range(off.size - 1)]
+    return [
+        Tree(
+            c[off[i] : off[i + 1]].copy(),
+            a[off[i] : off[i + 1]].copy(),
+            v[off[i] : off[i + 1]].copy(),
+        )
+        for i in range(off.size - 1)
+    ]
 
 
 def state_arrays(state: SearchState, prefix: str) -> dict:
@@ -57,9 +66,13 @@ def state_arrays(state: SearchState, prefix: str) -> dict:
 
 
 def state_meta(state: SearchState) -> dict:
-    return {"birth": int(state.birth), "iteration": int(state.iteration),
-            "num_evals": int(state.num_evals), "elapsed": float(state.elapsed),
-            "maxsize": int(state.hof.maxsize)}
+    return {
+        "birth": int(state.birth),
+        "iteration": int(state.iteration),
+        "num_evals": int(state.num_evals),
+        "elapsed": float(state.elapsed),
+        "maxsize": int(state.hof.maxsize),
+    }
 
 
 def state_from(arrays, meta: dict, prefix: str) -> SearchState:
@@ -68,20 +81,34 @@ def state_from(arrays, meta: dict, prefix: str) -> SearchState:
     islands, k = [], 0
     for n in sizes:
         sl = slice(k, k + n)
-        islands.append(Population(trees[sl], arrays[prefix + "pop_loss"][sl],
-                                  arrays[prefix + "pop_cost"][sl],
-                                  arrays[prefix + "pop_complexity"][sl],
-                                  arrays[prefix + "pop_birth"][sl]))
+        islands.append(
+            Population(
+                trees[sl],
+                arrays[prefix + "pop_loss"][sl],
+                arrays[prefix + "pop_cost"][sl],
+                arrays[prefix + "pop_complexity"][sl],
+                arrays[prefix + "pop_birth"][sl],
+            )
+        )
         k += n
     hof = HallOfFame(int(meta["maxsize"]))
-    hof.update(_unpack(arrays, prefix + "hof_"), arrays[prefix + "hof_loss"],
-               arrays[prefix + "hof_complexity"])
+    hof.update(
+        _unpack(arrays, prefix + "hof_"),
+        arrays[prefix + "hof_loss"],
+        arrays[prefix + "hof_complexity"],
+    )
     stats = RunningSearchStatistics(int(meta["maxsize"]))
     stats.frequencies = np.asarray(arrays[prefix + "frequencies"], dtype=np.float64).copy()
     stats.normalized = stats.frequencies / stats.frequencies.sum()
-    return SearchState(islands, hof, stats, birth=int(meta["birth"]),
-                       iteration=int(meta["iteration"]), num_evals=int(meta["num_evals"]),
-                       elapsed=float(meta["elapsed"]))
+    return SearchState(
+        islands,
+        hof,
+        stats,
+        birth=int(meta["birth"]),
+        iteration=int(meta["iteration"]),
+        num_evals=int(meta["num_evals"]),
+        elapsed=float(meta["elapsed"]),
+    )
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -108,8 +135,10 @@ def save_checkpoint(directory, states: list[SearchState | None], info: dict) -> 
     stamp = int(sum(m["iteration"] for m in metas if m))
     _atomic_write(directory / "checkpoint.npz", lambda f: np.savez(f, **arrays))
     doc = {"format": FORMAT, "stamp": stamp, "outputs": metas, **info}
-    _atomic_write(directory / "checkpoint.json",
-                  lambda f: f.write(json.dumps(doc, indent=1, default=_jsonable).encode()))
+    _atomic_write(
+        directory / "checkpoint.json",
+        lambda f: f.write(json.dumps(doc, indent=1, default=_jsonable).encode()),
+    )
 
 
 def _jsonable(x):
@@ -129,13 +158,18 @@ def load_checkpoint(directory) -> tuple[list[SearchState | None], dict]:
     if not jpath.exists() or not npath.exists():
         raise FileNotFoundError(
             f"output_directory: no checkpoint in {str(directory)!r} (expected checkpoint.json and "
-            "checkpoint.npz, written by a fit with output_directory set)")
+            "checkpoint.npz, written by a fit with output_directory set)"
+        )
     doc = json.loads(jpath.read_text())
     if doc.get("format") != FORMAT:
-        raise ValueError(f"checkpoint format {doc.get('format')!r} is not supported (expected {FORMAT})")
+        raise ValueError(
+            f"checkpoint format {doc.get('format')!r} is not supported (expected {FORMAT})"
+        )
     with np.load(npath, allow_pickle=False) as arrays:
-        states = [None if m is None else state_from(arrays, m, f"out{i}_")
-                  for i, m in enumerate(doc["outputs"])]
+        states = [
+            None if m is None else state_from(arrays, m, f"out{i}_")
+            for i, m in enumerate(doc["outputs"])
+        ]
     return states, doc
 
 
@@ -148,5 +182,6 @@ def write_hall_of_fame_csv(path, frames) -> None:
             continue
         name = "hall_of_fame.csv" if len(frames) == 1 else f"hall_of_fame_output{i}.csv"
         cols = df[["complexity", "loss", "equation"]].rename(
-            columns={"complexity": "Complexity", "loss": "Loss", "equation": "Equation"})
+            columns={"complexity": "Complexity", "loss": "Loss", "equation": "Equation"}
+        )
         _atomic_write(path / name, lambda f, c=cols: f.write(c.to_csv(index=False).encode()))

@@ -1,8 +1,9 @@
 """Fitting the constants of a candidate to the data.
 
 For the squared-error loss the fit is a least-squares problem, solved by a damped
-Gauss-Newton (Levenberg-Marquardt) iteration on the engine's Jacobian; other losses use
-BFGS (scipy) with the gradient from the same Jacobian. As in PySR, ``optimizer_iterations``
+Gauss-Newton (Levenberg-Marquardt) iteration on the engine's Jacobian (``optimizer_algorithm``
+"BFGS", PySR's default name, or "LM"); other losses, or "NelderMead", use scipy's BFGS or
+Nelder-Mead on the loss. As in PySR, ``optimizer_iterations``
 steps are run from the current constants and from ``optimizer_nrestarts`` perturbed copies
 ``c * (1 + 0.5 N(0, 1))``, and the best result is kept when it beats the start.
 """
@@ -19,7 +20,9 @@ from distill.search.loss import Dataset, _l2
 from distill.search.mutation_functions import Tree
 
 
-def optimize_constants(t: Tree, loss: float, data: Dataset, options, rng) -> tuple[Tree, float, int]:
+def optimize_constants(
+    t: Tree, loss: float, data: Dataset, options, rng
+) -> tuple[Tree, float, int]:
     """Best constants found for ``t``; returns (tree, loss, number of evaluations)."""
     mask = t.codes == CONST
     k = int(mask.sum())
@@ -27,9 +30,17 @@ def optimize_constants(t: Tree, loss: float, data: Dataset, options, rng) -> tup
         return t, loss, 0
     expr = Expression(t.codes, t.args, t.values)
     c0 = t.values[mask].copy()
-    fit = _lm if data.loss_fn is _l2 else _bfgs
+    algorithm = options.optimizer_algorithm
+    if data.loss_fn is _l2 and algorithm in ("BFGS", "LM"):
+        fit = _lm
+    elif algorithm == "NelderMead":
+        fit = _nelder_mead
+    else:
+        fit = _bfgs
     best_c, best_loss, evals = c0, loss, 0
-    starts = [c0] + [c0 * (1 + 0.5 * rng.standard_normal(k)) for _ in range(options.optimizer_nrestarts)]
+    starts = [c0] + [
+        c0 * (1 + 0.5 * rng.standard_normal(k)) for _ in range(options.optimizer_nrestarts)
+    ]
     for x0 in starts:
         c, f, n = fit(expr, x0, data, options.optimizer_iterations)
         evals += n
@@ -92,7 +103,11 @@ def _lm(expr: Expression, c, data: Dataset, iterations: int):
     return c, f, evals
 
 
-def _bfgs(expr: Expression, c, data: Dataset, iterations: int):
+def _nelder_mead(expr: Expression, c, data: Dataset, iterations: int):
+    return _bfgs(expr, c, data, iterations, method="Nelder-Mead")
+
+
+def _bfgs(expr: Expression, c, data: Dataset, iterations: int, method: str = "BFGS"):
     from scipy.optimize import minimize
 
     evals = [0]
@@ -105,8 +120,9 @@ def _bfgs(expr: Expression, c, data: Dataset, iterations: int):
         f0 = fun(c)
         if not np.isfinite(f0):
             return c, f0, evals[0]
-        res = minimize(lambda x: min(fun(x), 1e300), c, method="BFGS",
-                       options={"maxiter": iterations})
+        res = minimize(
+            lambda x: min(fun(x), 1e300), c, method=method, options={"maxiter": iterations}
+        )
     x = np.asarray(res.x, dtype=np.float64)
     f = _loss_at(expr, x, data)
     return (x, f, evals[0]) if f < f0 else (c, f0, evals[0])

@@ -40,7 +40,7 @@ def _argument_limits_ok(codes, arities, options: Options) -> bool:
     cx = options.complexity_table[codes]
     lim = options.arg_limits
     stack: list[float] = []
-    for c, a, x in zip(codes.tolist(), arities.tolist(), cx.tolist()):
+    for c, a, x in zip(codes.tolist(), arities.tolist(), cx.tolist(), strict=False):
         if a == 0:
             stack.append(x)
         elif a == 1:
@@ -64,7 +64,7 @@ def _nesting_ok(codes, arities, options: Options) -> bool:
         rules.setdefault(outer, []).append((inners.index(inner), n))
     k = len(inners)
     stack: list[list[int]] = []  # per subtree: max count of each inner op along a path
-    for c, a in zip(codes.tolist(), arities.tolist()):
+    for c, a in zip(codes.tolist(), arities.tolist(), strict=False):
         if a == 0:
             stack.append([0] * k)
             continue
@@ -72,7 +72,7 @@ def _nesting_ok(codes, arities, options: Options) -> bool:
             below = stack.pop()
         else:
             r = stack.pop()
-            below = [max(u, v) for u, v in zip(stack.pop(), r)]
+            below = [max(u, v) for u, v in zip(stack.pop(), r, strict=False)]
         for j, n in rules.get(c, ()):
             if below[j] > n:
                 return False

@@ -18,8 +18,14 @@ from distill.expr.expression import Expression
 from distill.expr.operators import ARITY, BY_CODE, CONST, VAR
 
 __all__ = [
-    "evaluate_prepared", "prepare_X", "to_string", "simplify", "jacobian_prepared",
-    "to_sympy", "to_torch", "parse",
+    "evaluate_prepared",
+    "prepare_X",
+    "to_string",
+    "simplify",
+    "jacobian_prepared",
+    "to_sympy",
+    "to_torch",
+    "parse",
 ]
 
 
@@ -28,7 +34,7 @@ def _fallback_to_string(expr: Expression) -> str:
     names = expr.variable_names
     stack: list[tuple[str, int]] = []  # (text, precedence)
     prec = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 3}
-    for c, a, v in zip(expr.codes.tolist(), expr.args.tolist(), expr.values.tolist()):
+    for c, a, v in zip(expr.codes.tolist(), expr.args.tolist(), expr.values.tolist(), strict=False):
         if c == VAR:
             stack.append((names[a] if names is not None and a < len(names) else f"x{a}", 9))
         elif c == CONST:
@@ -57,7 +63,7 @@ def _fallback_simplify(expr: Expression) -> Expression:
     out_a: list[int] = []
     out_v: list[float] = []
     is_const: list[bool] = []
-    for c, a, v in zip(codes, args, values):
+    for c, a, v in zip(codes, args, values, strict=False):
         ar = int(ARITY[c])
         if ar == 0:
             out_c.append(c)
@@ -107,7 +113,7 @@ def _fallback_to_sympy(expr: Expression):
 
     names = expr.variable_names
     stack = []
-    for c, a, v in zip(expr.codes.tolist(), expr.args.tolist(), expr.values.tolist()):
+    for c, a, v in zip(expr.codes.tolist(), expr.args.tolist(), expr.values.tolist(), strict=False):
         if c == VAR:
             stack.append(sympy.Symbol(names[a] if names is not None else f"x{a}", real=True))
         elif c == CONST:
@@ -133,7 +139,7 @@ def _fallback_to_torch(expr: Expression):
         def forward(self, X):
             stack = []
             k = 0
-            for c, a in zip(self.codes, self.args):
+            for c, a in zip(self.codes, self.args, strict=False):
                 if c == VAR:
                     stack.append(X[:, a])
                 elif c == CONST:
@@ -157,7 +163,14 @@ def _import(name, fallback):
         if fn is None:
             import importlib
 
-            for mod in ("printing", "simplify", "jacobian", "export_sympy", "export_torch", "parse"):
+            for mod in (
+                "printing",
+                "simplify",
+                "jacobian",
+                "export_sympy",
+                "export_torch",
+                "parse",
+            ):
                 try:
                     fn = getattr(importlib.import_module(f"distill.expr.{mod}"), name, None)
                 except ImportError:

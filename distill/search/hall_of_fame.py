@@ -17,7 +17,9 @@ class HallOfFame:
 
     def update(self, trees, losses, complexities) -> None:
         """Offer candidates; each replaces the entry at its complexity when its loss is lower."""
-        for t, loss, c in zip(trees, np.asarray(losses).tolist(), np.asarray(complexities).tolist()):
+        for t, loss, c in zip(
+            trees, np.asarray(losses).tolist(), np.asarray(complexities).tolist(), strict=False
+        ):
             if 1 <= c <= self.maxsize and loss < self.loss[c]:
                 self.loss[c] = loss
                 self.trees[c] = t

@@ -18,17 +18,40 @@ from distill.search.population import Population
 from distill.search.regularized_evolution import BestSeen, evolve
 
 
-def run_iteration(islands: list[Population], data, options, mutator, rngs, *, maxsize: int,
-                  frequencies, birth: int, deadline=None, max_evals=math.inf, stop_loss=None):
+def run_iteration(
+    islands: list[Population],
+    data,
+    options,
+    mutator,
+    rngs,
+    *,
+    maxsize: int,
+    frequencies,
+    birth: int,
+    deadline=None,
+    max_evals=math.inf,
+    stop_loss=None,
+):
     """Evolve ``islands`` for one iteration in place; returns (birth, evals, best seen)."""
     best = BestSeen(options.maxsize)
-    birth, evals = evolve(islands, data, options, mutator, rngs,
-                          ncycles=options.ncycles_per_iteration, maxsize=maxsize,
-                          frequencies=frequencies, birth=birth, best=best, deadline=deadline,
-                          max_evals=max_evals, stop_loss=stop_loss)
+    birth, evals = evolve(
+        islands,
+        data,
+        options,
+        mutator,
+        rngs,
+        ncycles=options.ncycles_per_iteration,
+        maxsize=maxsize,
+        frequencies=frequencies,
+        birth=birth,
+        best=best,
+        deadline=deadline,
+        max_evals=max_evals,
+        stop_loss=stop_loss,
+    )
     evals += optimize_and_simplify(islands, data, options, rngs, maxsize)
     for pop in islands:
-        for t, loss, cx in zip(pop.trees, pop.loss.tolist(), pop.complexity.tolist()):
+        for t, loss, cx in zip(pop.trees, pop.loss.tolist(), pop.complexity.tolist(), strict=False):
             best.offer(t, loss, cx)
     return birth, evals, best
 
@@ -53,15 +76,17 @@ def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsiz
     if todo:
         losses = data.losses([p.trees[j] for p, j in todo])
         evals += len(todo)
-        for (p, j), loss in zip(todo, losses.tolist()):
+        for (p, j), loss in zip(todo, losses.tolist(), strict=False):
             p.loss[j] = loss
     if options.should_optimize_constants and options.optimizer_probability > 0:
-        for pop, rng in zip(islands, rngs):
+        for pop, rng in zip(islands, rngs, strict=False):
             chosen = np.flatnonzero(rng.random(pop.n) < options.optimizer_probability)
             for j in chosen.tolist():
                 if not math.isfinite(pop.loss[j]):
                     continue
-                t, loss, n = optimize_constants(pop.trees[j], float(pop.loss[j]), data, options, rng)
+                t, loss, n = optimize_constants(
+                    pop.trees[j], float(pop.loss[j]), data, options, rng
+                )
                 evals += n
                 pop.trees[j] = t
                 pop.loss[j] = loss

@@ -26,8 +26,14 @@ def _huber(pred, y, delta=1.0):
     return np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
 
 
-LOSSES = {"L2DistLoss": _l2, "L2": _l2, "L1DistLoss": _l1, "L1": _l1, "HuberLoss": _huber,
-          "Huber": _huber}
+LOSSES = {
+    "L2DistLoss": _l2,
+    "L2": _l2,
+    "L1DistLoss": _l1,
+    "L1": _l1,
+    "HuberLoss": _huber,
+    "Huber": _huber,
+}
 
 
 def resolve_loss(loss):
@@ -44,7 +50,8 @@ def resolve_loss(loss):
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         raise ValueError(
             f"elementwise_loss: unknown loss {loss!r}.{hint} Expected one of "
-            f"{', '.join(LOSSES)} or a callable f(prediction, target)")
+            f"{', '.join(LOSSES)} or a callable f(prediction, target)"
+        )
     raise TypeError(f"elementwise_loss: expected a name or a callable, got {type(loss).__name__}")
 
 

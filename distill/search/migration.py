@@ -15,8 +15,11 @@ from distill.search.population import Population
 def best_members(pop: Population, topn: int) -> list[tuple]:
     """The ``topn`` lowest-cost members as (tree, loss, cost, complexity)."""
     order = np.argsort(pop.cost, kind="stable")[:topn]
-    return [(pop.trees[j], float(pop.loss[j]), float(pop.cost[j]), int(pop.complexity[j]))
-            for j in order.tolist() if np.isfinite(pop.loss[j])]
+    return [
+        (pop.trees[j], float(pop.loss[j]), float(pop.cost[j]), int(pop.complexity[j]))
+        for j in order.tolist()
+        if np.isfinite(pop.loss[j])
+    ]
 
 
 def migrate(pop: Population, migrants: list[tuple], fraction: float, rng, birth: int) -> int:

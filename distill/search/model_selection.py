@@ -38,4 +38,5 @@ def choose(losses, scores, model_selection: str = "best") -> int:
         return int(np.flatnonzero(ok)[np.argmax(scores[ok])])
     raise ValueError(
         f"model_selection: expected one of {', '.join(map(repr, MODEL_SELECTIONS))}, "
-        f"got {model_selection!r}")
+        f"got {model_selection!r}"
+    )

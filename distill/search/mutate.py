@@ -15,8 +15,19 @@ from distill.search import mutation_functions as mf
 from distill.search.constraints import check_constraints
 from distill.search.engine import simplify
 
-NAMES = ("mutate_constant", "mutate_operator", "mutate_feature", "swap_operands", "rotate_tree",
-         "add_node", "insert_node", "delete_node", "simplify", "randomize", "do_nothing")
+NAMES = (
+    "mutate_constant",
+    "mutate_operator",
+    "mutate_feature",
+    "swap_operands",
+    "rotate_tree",
+    "add_node",
+    "insert_node",
+    "delete_node",
+    "simplify",
+    "randomize",
+    "do_nothing",
+)
 _IDX = {n: i for i, n in enumerate(NAMES)}
 
 
@@ -31,24 +42,36 @@ class Mutator:
     def __init__(self, options, n_features: int):
         self.options = options
         self.n_features = n_features
-        self.base = np.array([getattr(options.mutation_weights, n) for n in NAMES], dtype=np.float64)
+        self.base = np.array(
+            [getattr(options.mutation_weights, n) for n in NAMES], dtype=np.float64
+        )
         if not options.should_simplify:
             self.base[_IDX["simplify"]] = 0.0
         if n_features < 2:
             self.base[_IDX["mutate_feature"]] = 0.0
         self.fns = {
-            "mutate_constant": mf.mutate_constant, "mutate_operator": mf.mutate_operator,
-            "mutate_feature": mf.mutate_feature, "swap_operands": mf.swap_operands,
-            "rotate_tree": mf.rotate_tree, "add_node": mf.add_node,
-            "insert_node": mf.insert_node, "delete_node": mf.delete_node,
+            "mutate_constant": mf.mutate_constant,
+            "mutate_operator": mf.mutate_operator,
+            "mutate_feature": mf.mutate_feature,
+            "swap_operands": mf.swap_operands,
+            "rotate_tree": mf.rotate_tree,
+            "add_node": mf.add_node,
+            "insert_node": mf.insert_node,
+            "delete_node": mf.delete_node,
         }
 
     def weights_for(self, t: mf.Tree, complexity: int, maxsize: int) -> np.ndarray:
         w = self.base.copy()
         codes = t.codes
         if codes.size == 1:
-            w[[_IDX["mutate_operator"], _IDX["swap_operands"], _IDX["rotate_tree"],
-               _IDX["simplify"]]] = 0.0
+            w[
+                [
+                    _IDX["mutate_operator"],
+                    _IDX["swap_operands"],
+                    _IDX["rotate_tree"],
+                    _IDX["simplify"],
+                ]
+            ] = 0.0
         else:
             ar = ARITY[codes]
             if not (ar == 2).any():
@@ -70,8 +93,9 @@ class Mutator:
         opts = self.options
         name = "do_nothing"
         for _ in range(opts.max_attempts):
-            name = NAMES[min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")),
-                             len(NAMES) - 1)]
+            name = NAMES[
+                min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), len(NAMES) - 1)
+            ]
             if name == "do_nothing":
                 return t, name
             if name == "simplify":
@@ -88,7 +112,8 @@ class Mutator:
         """Two children by subtree exchange, or None when no attempt met the constraints."""
         for _ in range(self.options.max_attempts):
             ca, cb = mf.crossover_trees(a, b, rng)
-            if (check_constraints(ca.codes, self.options, maxsize)
-                    and check_constraints(cb.codes, self.options, maxsize)):
+            if check_constraints(ca.codes, self.options, maxsize) and check_constraints(
+                cb.codes, self.options, maxsize
+            ):
                 return ca, cb
         return None

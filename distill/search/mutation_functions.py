@@ -22,12 +22,15 @@ class Tree(NamedTuple):
 
     def seg(self, lo: int, hi: int) -> Tree:
         """Nodes ``lo..hi`` inclusive (a subtree when ``lo`` is that subtree's start)."""
-        return Tree(self.codes[lo:hi + 1], self.args[lo:hi + 1], self.values[lo:hi + 1])
+        return Tree(self.codes[lo : hi + 1], self.args[lo : hi + 1], self.values[lo : hi + 1])
 
 
 def cat(*parts: Tree) -> Tree:
-    return Tree(np.concatenate([p.codes for p in parts]), np.concatenate([p.args for p in parts]),
-                np.concatenate([p.values for p in parts]))
+    return Tree(
+        np.concatenate([p.codes for p in parts]),
+        np.concatenate([p.args for p in parts]),
+        np.concatenate([p.values for p in parts]),
+    )
 
 
 def node(code: int) -> Tree:
@@ -36,8 +39,12 @@ def node(code: int) -> Tree:
 
 def random_leaf(rng, n_features: int) -> Tree:
     if rng.random() < 0.5:
-        return Tree(np.array([CONST], np.int16), np.zeros(1, np.int32), np.array([rng.standard_normal()]))
-    return Tree(np.array([VAR], np.int16), np.array([rng.integers(n_features)], np.int32), np.zeros(1))
+        return Tree(
+            np.array([CONST], np.int16), np.zeros(1, np.int32), np.array([rng.standard_normal()])
+        )
+    return Tree(
+        np.array([VAR], np.int16), np.array([rng.integers(n_features)], np.int32), np.zeros(1)
+    )
 
 
 def random_operator(rng, options, arity: int | None = None) -> int:
@@ -113,8 +120,11 @@ def rotate_tree(t: Tree, rng, options, n_features) -> Tree | None:
     """Tree rotation: a random child (the pivot) of a random node takes that node's place."""
     ar = ARITY[t.codes]
     starts = subtree_starts(t.codes)
-    roots = [i for i in np.flatnonzero(ar > 0).tolist()
-             if any(ar[hi] > 0 for _, hi in children(starts, i, int(ar[i])))]
+    roots = [
+        i
+        for i in np.flatnonzero(ar > 0).tolist()
+        if any(ar[hi] > 0 for _, hi in children(starts, i, int(ar[i])))
+    ]
     if not roots:
         return None
     i = roots[rng.integers(len(roots))]
@@ -136,7 +146,9 @@ def add_node(t: Tree, rng, options, n_features) -> Tree | None:
     if rng.random() < 0.5:
         leaves = np.flatnonzero(ARITY[t.codes] == 0)
         i = int(leaves[rng.integers(leaves.size)])
-        return replace(t, subtree_starts(t.codes), i, _new_op_around(rng, options, n_features, None))
+        return replace(
+            t, subtree_starts(t.codes), i, _new_op_around(rng, options, n_features, None)
+        )
     return _new_op_around(rng, options, n_features, t)
 
 

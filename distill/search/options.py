@@ -62,37 +62,57 @@ class Options:
         self.unary_operators = tuple(self.unary_operators)
         self.binary_codes = np.array(
             [resolve_operator(o, argument="binary_operators").code for o in self.binary_operators],
-            dtype=np.int16)
+            dtype=np.int16,
+        )
         self.unary_codes = np.array(
             [resolve_operator(o, argument="unary_operators").code for o in self.unary_operators],
-            dtype=np.int16)
-        for name, codes, arity in (("binary_operators", self.binary_codes, 2),
-                                   ("unary_operators", self.unary_codes, 1)):
-            for o, c in zip(getattr(self, name), codes):
+            dtype=np.int16,
+        )
+        for name, codes, arity in (
+            ("binary_operators", self.binary_codes, 2),
+            ("unary_operators", self.unary_codes, 1),
+        ):
+            for o, c in zip(getattr(self, name), codes, strict=False):
                 if ARITY[c] != arity:
-                    raise ValueError(f"{name}: {o!r} takes {ARITY[c]} argument(s), expected {arity}")
+                    raise ValueError(
+                        f"{name}: {o!r} takes {ARITY[c]} argument(s), expected {arity}"
+                    )
         if self.binary_codes.size == 0 and self.unary_codes.size == 0:
             raise ValueError("binary_operators / unary_operators: need at least one operator")
         if not (isinstance(self.maxsize, (int, np.integer)) and self.maxsize >= 1):
             raise ValueError(f"maxsize: expected an integer >= 1, got {self.maxsize!r}")
         if self.maxdepth is not None and self.maxdepth < 1:
             raise ValueError(f"maxdepth: expected None or an integer >= 1, got {self.maxdepth!r}")
-        for name in ("populations", "population_size", "ncycles_per_iteration",
-                     "tournament_selection_n", "topn", "batch_size"):
+        for name in (
+            "populations",
+            "population_size",
+            "ncycles_per_iteration",
+            "tournament_selection_n",
+            "topn",
+            "batch_size",
+        ):
             v = getattr(self, name)
             if not (isinstance(v, (int, np.integer)) and v >= 1):
                 raise ValueError(f"{name}: expected an integer >= 1, got {v!r}")
         if self.population_size < 2:
             raise ValueError(f"population_size: expected >= 2, got {self.population_size}")
         self.tournament_selection_n = min(self.tournament_selection_n, self.population_size)
-        for name in ("tournament_selection_p", "crossover_probability", "optimizer_probability",
-                     "fraction_replaced", "fraction_replaced_hof", "probability_negate_constant"):
+        for name in (
+            "tournament_selection_p",
+            "crossover_probability",
+            "optimizer_probability",
+            "fraction_replaced",
+            "fraction_replaced_hof",
+            "probability_negate_constant",
+        ):
             v = getattr(self, name)
             if not (0.0 <= v <= 1.0):
                 raise ValueError(f"{name}: expected a probability in [0, 1], got {v!r}")
         if self.optimizer_algorithm not in ("BFGS", "NelderMead", "LM"):
             raise ValueError(
-                f"optimizer_algorithm: expected 'BFGS', 'NelderMead' or 'LM', got {self.optimizer_algorithm!r}")
+                "optimizer_algorithm: expected 'BFGS', 'NelderMead' or 'LM', got "
+                f"{self.optimizer_algorithm!r}"
+            )
         if isinstance(self.mutation_weights, dict):
             self.mutation_weights = MutationWeights.from_dict(self.mutation_weights)
         self._build_tables()
@@ -118,12 +138,14 @@ class Options:
                 if not (isinstance(value, (tuple, list)) and len(value) == 2):
                     raise ValueError(
                         f"constraints[{name!r}]: binary operator needs a pair (left, right) of "
-                        f"maximum complexities (-1 for none), got {value!r}")
+                        f"maximum complexities (-1 for none), got {value!r}"
+                    )
                 lim[op.code] = [float(value[0]), float(value[1])]
             else:
                 if isinstance(value, (tuple, list)):
                     raise ValueError(
-                        f"constraints[{name!r}]: unary operator needs one number, got {value!r}")
+                        f"constraints[{name!r}]: unary operator needs one number, got {value!r}"
+                    )
                 lim[op.code, 0] = float(value)
         self.arg_limits = lim
         self.has_constraints = bool(np.any(lim >= 0))
@@ -134,9 +156,12 @@ class Options:
             if not isinstance(inner, dict):
                 raise ValueError(
                     f"nested_constraints[{outer!r}]: expected a dict of inner operator -> max "
-                    f"nesting, got {inner!r}")
+                    f"nesting, got {inner!r}"
+                )
             for iname, n in inner.items():
-                nested.append((o, resolve_operator(iname, argument="nested_constraints").code, int(n)))
+                nested.append(
+                    (o, resolve_operator(iname, argument="nested_constraints").code, int(n))
+                )
         self.nested = nested
         del used
 

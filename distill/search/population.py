@@ -41,8 +41,13 @@ class Population:
         return int(np.argmin(self.birth))
 
     def copy(self) -> Population:
-        return Population(list(self.trees), self.loss.copy(), self.cost.copy(),
-                          self.complexity.copy(), self.birth.copy())
+        return Population(
+            list(self.trees),
+            self.loss.copy(),
+            self.cost.copy(),
+            self.complexity.copy(),
+            self.birth.copy(),
+        )
 
 
 def random_tree(n_nodes: int, rng, options, n_features: int) -> Tree:
@@ -92,7 +97,9 @@ class Tournament:
         p = options.tournament_selection_p
         w = p * (1 - p) ** np.arange(self.n)
         self.cdf = np.cumsum(w / w.sum())
-        self.scaling = options.adaptive_parsimony_scaling if options.use_frequency_in_tournament else 0.0
+        self.scaling = (
+            options.adaptive_parsimony_scaling if options.use_frequency_in_tournament else 0.0
+        )
 
     def select(self, pop: Population, rng, frequencies: np.ndarray) -> int:
         idx = rng.permutation(pop.n)[: self.n]

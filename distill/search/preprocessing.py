@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def denoise_target(X: np.ndarray, y: np.ndarray, weights, seed: int, max_rows: int = 2000) -> np.ndarray:
+def denoise_target(
+    X: np.ndarray, y: np.ndarray, weights, seed: int, max_rows: int = 2000
+) -> np.ndarray:
     """``y`` smoothed by a Gaussian process (RBF + white noise + constant kernel).
 
     The process is fitted on at most ``max_rows`` rows (its cost is cubic) and predicts
@@ -18,8 +20,9 @@ def denoise_target(X: np.ndarray, y: np.ndarray, weights, seed: int, max_rows: i
     rng = np.random.default_rng(seed)
     idx = rng.choice(len(y), min(len(y), max_rows), replace=False)
     kernel = ConstantKernel() * RBF(np.ones(X.shape[1])) + WhiteKernel()
-    gp = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=0,
-                                  random_state=seed % (2**32))
+    gp = GaussianProcessRegressor(
+        kernel=kernel, normalize_y=True, n_restarts_optimizer=0, random_state=seed % (2**32)
+    )
     import warnings
 
     with warnings.catch_warnings():

@@ -23,7 +23,9 @@ class Progress:
         best = min((loss for _, _, loss in front), default=float("inf"))
         rate = state.num_evals / max(state.elapsed, 1e-9)
         self.bar.set_postfix_str(
-            f"out={output} best_loss={best:.3g} front={len(front)} evals/s={rate:.3g}", refresh=False)
+            f"out={output} best_loss={best:.3g} front={len(front)} evals/s={rate:.3g}",
+            refresh=False,
+        )
         self.bar.update(1)
 
     def close(self) -> None:

@@ -38,7 +38,29 @@ from distill.search.search import equation_search
 _WEIGHT_PARAMS = [f"weight_{n}" for n in MutationWeights().names()]
 
 
-class SymbolicRegressor(RegressorMixin, BaseEstimator):
+class _SuggestNames(type):
+    """Metaclass: an unknown keyword argument gets a "did you mean" error naming the
+    closest parameters (scikit-learn forbids ``**kwargs`` in ``__init__``)."""
+
+    def __call__(cls, *args, **kwargs):
+        names = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        unknown = [k for k in kwargs if k not in names]
+        if unknown:
+            msgs = []
+            for k in unknown:
+                close = difflib.get_close_matches(k, names, n=3, cutoff=0.6)
+                hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+                msgs.append(f"{k!r}{hint}")
+            raise TypeError(f"{cls.__name__} got unknown keyword argument(s): {', '.join(msgs)}")
+        return super().__call__(*args, **kwargs)
+
+    @property
+    def __signature__(cls):
+        sig = inspect.signature(cls.__init__)
+        return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+
+class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
     """Symbolic regression by genetic programming, with PySR's interface.
 
     Parameters
@@ -172,17 +194,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         verbosity=1,
         progress=None,
         output_directory=None,
-        **kwargs,
     ):
-        if kwargs:
-            names = [p for p in inspect.signature(type(self).__init__).parameters
-                     if p not in ("self", "kwargs")]
-            msgs = []
-            for k in kwargs:
-                close = difflib.get_close_matches(k, names, n=3, cutoff=0.6)
-                msgs.append(f"{k!r}" + (f" (did you mean {', '.join(map(repr, close))}?)"
-                                        if close else ""))
-            raise TypeError(f"SymbolicRegressor got unknown keyword argument(s): {', '.join(msgs)}")
         self.model_selection = model_selection
         self.binary_operators = binary_operators
         self.unary_operators = unary_operators
@@ -256,23 +268,30 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         return tags
 
     def _options(self) -> Options:
-        weights = MutationWeights(**{n: float(getattr(self, "weight_" + n))
-                                     for n in MutationWeights().names()})
+        weights = MutationWeights(
+            **{n: float(getattr(self, "weight_" + n)) for n in MutationWeights().names()}
+        )
         binary = ("+", "-", "*", "/") if self.binary_operators is None else self.binary_operators
         unary = () if self.unary_operators is None else self.unary_operators
         for name, value in (("binary_operators", binary), ("unary_operators", unary)):
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise TypeError(f"{name}: expected a list of operator names, got {value!r}")
         if self.model_selection not in MODEL_SELECTIONS:
-            raise ValueError(f"model_selection: expected one of {', '.join(map(repr, MODEL_SELECTIONS))}"
-                             f", got {self.model_selection!r}")
+            raise ValueError(
+                f"model_selection: expected one of {', '.join(map(repr, MODEL_SELECTIONS))}"
+                f", got {self.model_selection!r}"
+            )
         return Options(
-            binary_operators=tuple(binary), unary_operators=tuple(unary), maxsize=self.maxsize,
-            maxdepth=self.maxdepth, populations=self.populations,
+            binary_operators=tuple(binary),
+            unary_operators=tuple(unary),
+            maxsize=self.maxsize,
+            maxdepth=self.maxdepth,
+            populations=self.populations,
             population_size=self.population_size,
             ncycles_per_iteration=self.ncycles_per_iteration,
             tournament_selection_n=self.tournament_selection_n,
-            tournament_selection_p=self.tournament_selection_p, parsimony=self.parsimony,
+            tournament_selection_p=self.tournament_selection_p,
+            parsimony=self.parsimony,
             adaptive_parsimony_scaling=self.adaptive_parsimony_scaling,
             use_frequency=self.use_frequency,
             use_frequency_in_tournament=self.use_frequency_in_tournament,
@@ -287,25 +306,35 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
             should_simplify=self.should_simplify,
             skip_mutation_failures=self.skip_mutation_failures,
             fraction_replaced=self.fraction_replaced,
-            fraction_replaced_hof=self.fraction_replaced_hof, topn=self.topn,
-            migration=self.migration, hof_migration=self.hof_migration,
+            fraction_replaced_hof=self.fraction_replaced_hof,
+            topn=self.topn,
+            migration=self.migration,
+            hof_migration=self.hof_migration,
             warmup_maxsize_by=float(self.warmup_maxsize_by or 0.0),
             complexity_of_operators=self.complexity_of_operators,
             complexity_of_constants=self.complexity_of_constants,
             complexity_of_variables=self.complexity_of_variables,
-            constraints=self.constraints, nested_constraints=self.nested_constraints,
-            mutation_weights=weights, batching=bool(self.batching), batch_size=self.batch_size)
+            constraints=self.constraints,
+            nested_constraints=self.nested_constraints,
+            mutation_weights=weights,
+            batching=bool(self.batching),
+            batch_size=self.batch_size,
+        )
 
     def _seed(self) -> int:
         if self.deterministic and self.random_state is None:
-            raise ValueError("deterministic: True needs random_state set to an integer seed, got None")
+            raise ValueError(
+                "deterministic: True needs random_state set to an integer seed, got None"
+            )
         if self.random_state is None:
             return int(np.random.SeedSequence().entropy % (2**63))
         if isinstance(self.random_state, np.random.RandomState):
             return int(self.random_state.randint(0, 2**31 - 1))
         if isinstance(self.random_state, (int, np.integer)) and self.random_state >= 0:
             return int(self.random_state)
-        raise ValueError(f"random_state: expected None or a non-negative integer, got {self.random_state!r}")
+        raise ValueError(
+            f"random_state: expected None or a non-negative integer, got {self.random_state!r}"
+        )
 
     def _procs(self) -> int:
         if self.procs is None:
@@ -336,7 +365,11 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         options = self._options()
         seed = self._seed()
         procs = self._procs()
-        X_names = list(X.columns) if isinstance(X, pd.DataFrame) else None
+        X_names = None
+        if isinstance(X, pd.DataFrame) and all(
+            isinstance(c, str) and c.isidentifier() for c in X.columns
+        ):
+            X_names = list(X.columns)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
         n_features = X.shape[1]
         names = self._variable_names(variable_names, X_names, n_features)
@@ -346,14 +379,18 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
             if weights.shape != (X.shape[0],):
                 raise ValueError(f"weights: expected shape ({X.shape[0]},), got {weights.shape}")
             if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
-                raise ValueError("weights: expected finite, non-negative values with a positive sum")
+                raise ValueError(
+                    "weights: expected finite, non-negative values with a positive sum"
+                )
         if self.denoise:
-            y2 = np.column_stack([denoise_target(X, y2[:, i], weights, seed) for i in range(y2.shape[1])])
+            y2 = np.column_stack(
+                [denoise_target(X, y2[:, i], weights, seed) for i in range(y2.shape[1])]
+            )
         self.selection_mask_ = None
         if self.select_k_features is not None:
             self.selection_mask_ = select_features(X, y2, int(self.select_k_features), seed)
             X = X[:, self.selection_mask_]
-            names = [n for n, keep in zip(names, self.selection_mask_) if keep]
+            names = [n for n, keep in zip(names, self.selection_mask_, strict=False) if keep]
         self.variable_names_ = names
         self._y_ndim = y.ndim
         # Losses below this are rounding noise of an exact fit; scores and selection treat
@@ -384,9 +421,17 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
                         self._write_outputs(options)
 
                 self.states_[i] = equation_search(
-                    data, options, niterations=total, timeout_in_seconds=budget_left,
-                    max_evals=self.max_evals, early_stop_condition=self.early_stop_condition,
-                    procs=procs, seed=seed + i, state=state, on_iteration=on_iteration)
+                    data,
+                    options,
+                    niterations=total,
+                    timeout_in_seconds=budget_left,
+                    max_evals=self.max_evals,
+                    early_stop_condition=self.early_stop_condition,
+                    procs=procs,
+                    seed=seed + i,
+                    state=state,
+                    on_iteration=on_iteration,
+                )
         finally:
             progress.close()
         self._from_checkpoint = False
@@ -408,11 +453,14 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         if len(variable_names) != n_features:
             raise ValueError(
                 f"variable_names: expected {n_features} names (one per column of X), got "
-                f"{len(variable_names)}: {variable_names!r}")
+                f"{len(variable_names)}: {variable_names!r}"
+            )
         for v in variable_names:
             if not v.isidentifier():
-                raise ValueError(f"variable_names: {v!r} is not a valid identifier; use names "
-                                 "such as 'x', 'm1' or 'dx'")
+                raise ValueError(
+                    f"variable_names: {v!r} is not a valid identifier; use names "
+                    "such as 'x', 'm1' or 'dx'"
+                )
         if len(set(variable_names)) != len(variable_names):
             raise ValueError(f"variable_names: names must be distinct, got {variable_names!r}")
         return variable_names
@@ -424,13 +472,17 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         states = self.__dict__.get("states_")
         if states is not None and len(states) == n_outputs and all(s is not None for s in states):
             return states, ("checkpoint" if self.__dict__.get("_from_checkpoint") else "memory")
-        if self.output_directory is not None and (Path(self.output_directory) / "checkpoint.json").exists():
+        if (
+            self.output_directory is not None
+            and (Path(self.output_directory) / "checkpoint.json").exists()
+        ):
             loaded, doc = load_checkpoint(self.output_directory)
             if len(loaded) != n_outputs or doc.get("n_features") != n_features:
                 raise ValueError(
                     f"warm_start: the checkpoint in {self.output_directory!r} is for "
                     f"{doc.get('n_features')} features and {len(loaded)} outputs, but the data "
-                    f"has {n_features} features and {n_outputs} outputs")
+                    f"has {n_features} features and {n_outputs} outputs"
+                )
             return loaded, "checkpoint"
         return None, None
 
@@ -450,15 +502,31 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
             rows = []
             for cx, t, loss in front:
                 expr = tree_to_expression(t, self.variable_names_)
-                rows.append({"complexity": int(cx), "loss": float(loss),
-                             "equation": engine.to_string(expr),
-                             "sympy_format": _safe_sympy(expr),
-                             "lambda_format": ExpressionCallable(expr, None),
-                             "expression": expr})
-            df = pd.DataFrame(rows, columns=["complexity", "loss", "score", "equation",
-                                             "sympy_format", "lambda_format", "expression"])
-            df["score"] = pareto_scores(np.maximum(df["loss"].to_numpy(), self._loss_floor),
-                                        df["complexity"].to_numpy())
+                rows.append(
+                    {
+                        "complexity": int(cx),
+                        "loss": float(loss),
+                        "equation": engine.to_string(expr),
+                        "sympy_format": _safe_sympy(expr),
+                        "lambda_format": ExpressionCallable(expr, None),
+                        "expression": expr,
+                    }
+                )
+            df = pd.DataFrame(
+                rows,
+                columns=[
+                    "complexity",
+                    "loss",
+                    "score",
+                    "equation",
+                    "sympy_format",
+                    "lambda_format",
+                    "expression",
+                ],
+            )
+            df["score"] = pareto_scores(
+                np.maximum(df["loss"].to_numpy(), self._loss_floor), df["complexity"].to_numpy()
+            )
             frames.append(df)
         return frames[0] if len(frames) == 1 and self._y_ndim == 1 else frames
 
@@ -472,11 +540,17 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         except AttributeError:
             frames = []
         frames = [frames] if isinstance(frames, pd.DataFrame) else frames
-        info = {"n_features": len(self.variable_names_), "variable_names": self.variable_names_,
-                "loss_floor": self.__dict__.get("_loss_floor", 0.0),
-                "params": {k: v for k, v in self.get_params().items()
-                           if isinstance(v, (int, float, str, bool, list, tuple, dict, type(None)))
-                           and not callable(v)}}
+        info = {
+            "n_features": len(self.variable_names_),
+            "variable_names": self.variable_names_,
+            "loss_floor": self.__dict__.get("_loss_floor", 0.0),
+            "params": {
+                k: v
+                for k, v in self.get_params().items()
+                if isinstance(v, (int, float, str, bool, list, tuple, dict, type(None)))
+                and not callable(v)
+            },
+        }
         save_checkpoint(self.output_directory, self.states_, info)
         write_hall_of_fame_csv(self.output_directory, frames)
 
@@ -528,14 +602,16 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         frames = self._frames()
         if isinstance(index, (list, tuple)):
             if len(index) != len(frames):
-                raise ValueError(f"index: expected one index per output ({len(frames)}), got {index!r}")
-            return frames, [self._index(df, k) for df, k in zip(frames, index)]
+                raise ValueError(
+                    f"index: expected one index per output ({len(frames)}), got {index!r}"
+                )
+            return frames, [self._index(df, k) for df, k in zip(frames, index, strict=False)]
         return frames, [self._index(df, index) for df in frames]
 
     def get_best(self, index=None):
         """The selected row of ``equations_`` (a list of rows with several outputs)."""
         frames, idx = self._indices(index)
-        rows = [df.iloc[k] for df, k in zip(frames, idx)]
+        rows = [df.iloc[k] for df, k in zip(frames, idx, strict=False)]
         return rows[0] if isinstance(self.equations_, pd.DataFrame) else rows
 
     def predict(self, X, index=None):
@@ -545,13 +621,13 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator):
         if self.selection_mask_ is not None:
             X = X[:, self.selection_mask_]
         frames, idx = self._indices(index)
-        preds = [df["lambda_format"].iloc[k](X) for df, k in zip(frames, idx)]
+        preds = [df["lambda_format"].iloc[k](X) for df, k in zip(frames, idx, strict=False)]
         out = np.column_stack(preds) if len(preds) > 1 or self._y_ndim == 2 else preds[0]
         return out
 
     def _pick(self, index, fn):
         frames, idx = self._indices(index)
-        out = [fn(df["expression"].iloc[k]) for df, k in zip(frames, idx)]
+        out = [fn(df["expression"].iloc[k]) for df, k in zip(frames, idx, strict=False)]
         return out[0] if isinstance(self.equations_, pd.DataFrame) else out
 
     def sympy(self, index=None):

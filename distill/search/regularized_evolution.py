@@ -34,10 +34,22 @@ class BestSeen:
             self.trees[complexity] = tree
 
 
-def evolve(islands: list[Population], data, options, mutator, rngs, *, ncycles: int,
-           maxsize: int, frequencies: np.ndarray, birth: int, best: BestSeen,
-           deadline: float | None = None, max_evals: float = math.inf,
-           stop_loss: float | None = None):
+def evolve(
+    islands: list[Population],
+    data,
+    options,
+    mutator,
+    rngs,
+    *,
+    ncycles: int,
+    maxsize: int,
+    frequencies: np.ndarray,
+    birth: int,
+    best: BestSeen,
+    deadline: float | None = None,
+    max_evals: float = math.inf,
+    stop_loss: float | None = None,
+):
     """Run up to ``ncycles`` cycles on every island; returns (birth counter, evaluations).
 
     ``rngs[k]`` drives island ``k`` alone, so an island's history does not depend on which
@@ -64,7 +76,9 @@ def evolve(islands: list[Population], data, options, mutator, rngs, *, ncycles: 
                     b = pop.trees[tournament.select(pop, rng, frequencies)]
                     kids = mutator.crossover(a, b, rng, maxsize)
                     if kids is not None:
-                        plans.append((k, "crossover", list(kids), [cx_of(c.codes) for c in kids], 0))
+                        plans.append(
+                            (k, "crossover", list(kids), [cx_of(c.codes) for c in kids], 0)
+                        )
                     continue
                 j = tournament.select(pop, rng, frequencies)
                 parent = pop.trees[j]
@@ -74,7 +88,9 @@ def evolve(islands: list[Population], data, options, mutator, rngs, *, ncycles: 
                 if name == "do_nothing":
                     plans.append((k, "same", [child], [int(pop.complexity[j])], float(pop.loss[j])))
                 else:
-                    plans.append((k, "mutate", [child], [cx_of(child.codes)], int(pop.complexity[j])))
+                    plans.append(
+                        (k, "mutate", [child], [cx_of(child.codes)], int(pop.complexity[j]))
+                    )
             fresh = [t for p in plans if p[1] != "same" for t in p[2]]
             rows = None
             if options.batching and data.n_rows > options.batch_size:
@@ -99,7 +115,7 @@ def evolve(islands: list[Population], data, options, mutator, rngs, *, ncycles: 
                         new_f = frequencies[min(cx, nfreq)]
                         if old_f / new_f < rng.random():
                             continue
-                for t, loss, cx in zip(kids, kid_losses, cxs):
+                for t, loss, cx in zip(kids, kid_losses, cxs, strict=False):
                     birth += 1
                     pop.replace(pop.oldest(), t, loss, loss / norm + parsimony * cx, cx, birth)
                     if rows is None:

@@ -62,10 +62,17 @@ def initial_state(data: Dataset, options: Options, seed: int) -> SearchState:
     k = 0
     for trees in islands_trees:
         n = len(trees)
-        loss = losses[k:k + n]
+        loss = losses[k : k + n]
         cx = np.array([options.complexity_of(t.codes) for t in trees])
-        islands.append(Population(trees, loss, loss / data.normalization + options.parsimony * cx,
-                                  cx, np.arange(k, k + n)))
+        islands.append(
+            Population(
+                trees,
+                loss,
+                loss / data.normalization + options.parsimony * cx,
+                cx,
+                np.arange(k, k + n),
+            )
+        )
         hof.update(trees, loss, cx)
         k += n
     stats = RunningSearchStatistics(options.maxsize)
@@ -133,11 +140,21 @@ def equation_search(
             if state.num_evals >= max_evals:
                 state.stopped_by = "max_evals"
                 break
-            _one_iteration(state, data, options, workers, seed, niterations, deadline,
-                           max_evals - state.num_evals, stop_loss)
+            _one_iteration(
+                state,
+                data,
+                options,
+                workers,
+                seed,
+                niterations,
+                deadline,
+                max_evals - state.num_evals,
+                stop_loss,
+            )
             state.elapsed = elapsed0 + time.time() - t0
-            state.history.append((state.iteration, state.elapsed, state.num_evals,
-                                  float(np.min(state.hof.loss))))
+            state.history.append(
+                (state.iteration, state.elapsed, state.num_evals, float(np.min(state.hof.loss)))
+            )
             if on_iteration is not None:
                 on_iteration(state)
         else:
@@ -151,13 +168,22 @@ def equation_search(
     return state
 
 
-def _one_iteration(state, data, options, workers, seed, niterations, deadline, evals_left,
-                   stop_loss):
+def _one_iteration(
+    state, data, options, workers, seed, niterations, deadline, evals_left, stop_loss
+):
     maxsize = current_maxsize(options, state.iteration, niterations)
     frequencies = state.stats.normalized.copy()
     islands, birth, evals, bests = workers.iterate(
-        state.islands, seed, state.iteration, maxsize, frequencies, state.birth, deadline,
-        evals_left, stop_loss)
+        state.islands,
+        seed,
+        state.iteration,
+        maxsize,
+        frequencies,
+        state.birth,
+        deadline,
+        evals_left,
+        stop_loss,
+    )
     state.islands = islands
     state.birth = birth
     state.num_evals += evals
@@ -179,7 +205,10 @@ def _migrate(state: SearchState, options: Options, seed: int, data: Dataset) -> 
             state.birth = migrate(pop, pool, options.fraction_replaced, rng, state.birth)
     if options.hof_migration:
         front = state.hof.pareto_front()
-        pool = [(t, loss, loss / data.normalization + options.parsimony * cx, cx)
-                for cx, t, loss in front if math.isfinite(loss)]
+        pool = [
+            (t, loss, loss / data.normalization + options.parsimony * cx, cx)
+            for cx, t, loss in front
+            if math.isfinite(loss)
+        ]
         for pop in state.islands:
             state.birth = migrate(pop, pool, options.fraction_replaced_hof, rng, state.birth)

@@ -29,13 +29,32 @@ def _island_rngs(seed, iteration, island_ids):
 
 
 def _work(job):
-    (island_ids, islands, seed, iteration, maxsize, frequencies, birth, deadline, max_evals,
-     stop_loss) = job
+    (
+        island_ids,
+        islands,
+        seed,
+        iteration,
+        maxsize,
+        frequencies,
+        birth,
+        deadline,
+        max_evals,
+        stop_loss,
+    ) = job
     rngs = _island_rngs(seed, iteration, island_ids)
     birth, evals, best = run_iteration(
-        islands, _STATE["data"], _STATE["options"], _STATE["mutator"], rngs, maxsize=maxsize,
-        frequencies=frequencies, birth=birth, deadline=deadline, max_evals=max_evals,
-        stop_loss=stop_loss)
+        islands,
+        _STATE["data"],
+        _STATE["options"],
+        _STATE["mutator"],
+        rngs,
+        maxsize=maxsize,
+        frequencies=frequencies,
+        birth=birth,
+        deadline=deadline,
+        max_evals=max_evals,
+        stop_loss=stop_loss,
+    )
     return islands, birth, evals, best
 
 
@@ -59,19 +78,33 @@ class Workers:
         else:
             _init(data, options)
 
-    def iterate(self, islands, seed, iteration, maxsize, frequencies, birth, deadline,
-                max_evals, stop_loss):
+    def iterate(
+        self, islands, seed, iteration, maxsize, frequencies, birth, deadline, max_evals, stop_loss
+    ):
         """Evolve every island one iteration; returns (islands, birth, evals, [best seen])."""
         n = len(islands)
         groups = np.array_split(np.arange(n), max(1, min(self.procs, n)))
         share = max_evals / len(groups)
-        jobs = [(g.tolist(), [islands[i] for i in g], seed, iteration, maxsize, frequencies,
-                 birth, deadline, share, stop_loss) for g in groups]
+        jobs = [
+            (
+                g.tolist(),
+                [islands[i] for i in g],
+                seed,
+                iteration,
+                maxsize,
+                frequencies,
+                birth,
+                deadline,
+                share,
+                stop_loss,
+            )
+            for g in groups
+        ]
         results = self.pool.map(_work, jobs) if self.pool else [_work(jobs[0])]
         out = [None] * n
         births, evals, bests = [], 0, []
-        for g, (isl, b, e, best) in zip(groups, results):
-            for i, pop in zip(g.tolist(), isl):
+        for g, (isl, b, e, best) in zip(groups, results, strict=False):
+            for i, pop in zip(g.tolist(), isl, strict=False):
                 out[i] = pop
             births.append(b)
             evals += e

@@ -21,5 +21,13 @@ def rng():
     return np.random.default_rng(0)
 
 
-FAST = dict(populations=8, population_size=27, ncycles_per_iteration=100, niterations=40,
-            procs=0, verbosity=0, progress=False, timeout_in_seconds=40)
+FAST = dict(
+    populations=8,
+    population_size=27,
+    ncycles_per_iteration=100,
+    niterations=40,
+    procs=0,
+    verbosity=0,
+    progress=False,
+    timeout_in_seconds=40,
+)

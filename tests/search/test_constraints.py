@@ -31,8 +31,9 @@ def test_maxsize_and_maxdepth():
 
 
 def test_argument_complexity_constraints():
-    o = Options(binary_operators=("+", "^"), unary_operators=("sin",),
-                constraints={"^": (-1, 1), "sin": 3})
+    o = Options(
+        binary_operators=("+", "^"), unary_operators=("sin",), constraints={"^": (-1, 1), "sin": 3}
+    )
     assert check_constraints(build(0, 1, "+", 2.0, "^"), o, 30)
     assert not check_constraints(build(0, 0, 1, "+", "^"), o, 30)
     assert check_constraints(build(0, 1, "+", "sin"), o, 30)
@@ -58,7 +59,11 @@ def test_bad_constraint_arguments_name_the_argument():
 
 
 def test_complexity_table():
-    o = Options(binary_operators=("+", "*"), unary_operators=("exp",),
-                complexity_of_operators={"exp": 3}, complexity_of_constants=2)
+    o = Options(
+        binary_operators=("+", "*"),
+        unary_operators=("exp",),
+        complexity_of_operators={"exp": 3},
+        complexity_of_constants=2,
+    )
     assert o.complexity_of(build(0, 1.0, "+", "exp")) == 1 + 2 + 1 + 3
     assert np.isclose(o.complexity_table[o.unary_codes[0]], 3)

@@ -10,8 +10,16 @@ from distill.search.options import Options
 from distill.search.population import initial_tree, random_tree
 
 OPTS = Options(binary_operators=("+", "-", "*", "/"), unary_operators=("sin", "exp"))
-MUTATIONS = [mf.mutate_constant, mf.mutate_operator, mf.mutate_feature, mf.swap_operands,
-             mf.rotate_tree, mf.add_node, mf.insert_node, mf.delete_node]
+MUTATIONS = [
+    mf.mutate_constant,
+    mf.mutate_operator,
+    mf.mutate_feature,
+    mf.swap_operands,
+    mf.rotate_tree,
+    mf.add_node,
+    mf.insert_node,
+    mf.delete_node,
+]
 
 
 def trees(n=200, seed=0):
@@ -40,8 +48,9 @@ def test_mutations_give_wellformed_trees(fn):
 
 def test_mutate_constant_changes_one_constant_only():
     rng = np.random.default_rng(2)
-    t = mf.Tree(np.array([CONST, VAR, 4], np.int16), np.array([0, 1, 0], np.int32),
-                np.array([2.0, 0, 0]))
+    t = mf.Tree(
+        np.array([CONST, VAR, 4], np.int16), np.array([0, 1, 0], np.int32), np.array([2.0, 0, 0])
+    )
     child = mf.mutate_constant(t, rng, OPTS, 3)
     assert child.values[0] != 2.0 and 2.0 / 1.3 <= abs(child.values[0]) <= 2.0 * 1.3
     assert np.array_equal(child.codes, t.codes)
@@ -75,7 +84,7 @@ def test_delete_node_shrinks_and_insert_grows():
 def test_crossover_conserves_total_size():
     rng = np.random.default_rng(5)
     ts = trees(40)
-    for a, b in zip(ts[::2], ts[1::2]):
+    for a, b in zip(ts[::2], ts[1::2], strict=False):
         ca, cb = mf.crossover_trees(a, b, rng)
         check_wellformed(ca.codes)
         check_wellformed(cb.codes)
@@ -103,9 +112,26 @@ def test_initial_tree_has_three_operators():
 
 def test_mutation_on_value_do_nothing_returns_parent():
     rng = np.random.default_rng(8)
-    opts = Options(mutation_weights={"do_nothing": 1.0, **{n: 0.0 for n in (
-        "mutate_constant", "mutate_operator", "mutate_feature", "swap_operands", "rotate_tree",
-        "add_node", "insert_node", "delete_node", "simplify", "randomize")}})
+    opts = Options(
+        mutation_weights={
+            "do_nothing": 1.0,
+            **{
+                n: 0.0
+                for n in (
+                    "mutate_constant",
+                    "mutate_operator",
+                    "mutate_feature",
+                    "swap_operands",
+                    "rotate_tree",
+                    "add_node",
+                    "insert_node",
+                    "delete_node",
+                    "simplify",
+                    "randomize",
+                )
+            },
+        }
+    )
     t = trees(1)[0]
     child, name = Mutator(opts, 3).mutate(t, 3, rng, 30)
     assert name == "do_nothing" and child is t

@@ -13,8 +13,9 @@ def test_recovers_product_with_cosine(rng):
     X = rng.uniform(-3, 3, (300, 2))
     y = 2.5 * X[:, 0] * np.cos(X[:, 1]) + 1
     t = time.time()
-    m = SymbolicRegressor(unary_operators=["cos"], random_state=0, early_stop_condition=1e-12,
-                          **FAST).fit(X, y)
+    m = SymbolicRegressor(
+        unary_operators=["cos"], random_state=0, early_stop_condition=1e-12, **FAST
+    ).fit(X, y)
     assert time.time() - t < 40
     x0, x1 = sympy.symbols("x0 x1")
     assert symbolically_equal(m.sympy(), 2.5 * x0 * sympy.cos(x1) + 1), m.sympy()
@@ -31,9 +32,12 @@ def test_recovers_inverse_square(rng):
 def test_recovers_a_law_that_needs_cond(rng):
     X = rng.uniform(-2, 2, (300, 2))
     y = np.where(X[:, 0] > 0, X[:, 1], 0.0) + X[:, 0]
-    m = SymbolicRegressor(binary_operators=["+", "-", "*", "cond"], random_state=2,
-                          early_stop_condition=lambda loss, cx: loss < 1e-12 and cx <= 5,
-                          **FAST).fit(X, y)
+    m = SymbolicRegressor(
+        binary_operators=["+", "-", "*", "cond"],
+        random_state=2,
+        early_stop_condition=lambda loss, cx: loss < 1e-12 and cx <= 5,
+        **FAST,
+    ).fit(X, y)
     best = m.get_best()
     assert "cond" in best["equation"]
     X_test = rng.uniform(-2, 2, (1000, 2))
