@@ -21,8 +21,31 @@ from numba import njit, prange
 
 from distill.expr.fastmath import exp_rows, sin_rows
 from distill.expr.operators import (
-    ABS, ADD, COND, CONST, COS, CUBE, DIV, EXP, GREATER, INV, LOG, LOG10, MAX, MIN, MUL, NEG, POW,
-    SIGN, SIN, SQRT, SQUARE, SUB, TAN, TANH, VAR,
+    ABS,
+    ADD,
+    COND,
+    CONST,
+    COS,
+    CUBE,
+    DIV,
+    EXP,
+    GREATER,
+    INV,
+    LOG,
+    LOG10,
+    MAX,
+    MIN,
+    MUL,
+    NEG,
+    POW,
+    SIGN,
+    SIN,
+    SQRT,
+    SQUARE,
+    SUB,
+    TAN,
+    TANH,
+    VAR,
 )
 
 CHUNK = 256
