@@ -188,3 +188,12 @@ jacobian_prepared = _import("jacobian_prepared", _fallback_jacobian_prepared)
 to_sympy = _import("to_sympy", _fallback_to_sympy)
 to_torch = _import("to_torch", _fallback_to_torch)
 parse = _import("parse", None)
+
+
+def _fallback_to_latex(expr: Expression) -> str:
+    import sympy
+
+    return sympy.latex(to_sympy(expr))
+
+
+to_latex = _import("to_latex", _fallback_to_latex)

@@ -14,17 +14,6 @@ def tree_to_expression(t: Tree, variable_names=None) -> Expression:
     return Expression(t.codes, t.args, t.values, variable_names)
 
 
-def to_latex(expr: Expression) -> str:
-    try:
-        from distill.expr import to_latex as engine_latex  # type: ignore[attr-defined]
-
-        return engine_latex(expr)
-    except ImportError:
-        import sympy
-
-        return sympy.latex(engine.to_sympy(expr))
-
-
 class ExpressionCallable:
     """``f(X) -> predictions`` for one equation (PySR's ``lambda_format``); picklable.
 

@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from distill.search import engine
 from distill.search.checkpoint import load_checkpoint, save_checkpoint, write_hall_of_fame_csv
-from distill.search.export import ExpressionCallable, to_latex, tree_to_expression
+from distill.search.export import ExpressionCallable, tree_to_expression
 from distill.search.loss import Dataset
 from distill.search.model_selection import MODEL_SELECTIONS, choose, pareto_scores
 from distill.search.mutation_weights import MutationWeights
@@ -636,7 +636,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
 
     def latex(self, index=None):
         """The selected equation in LaTeX."""
-        return self._pick(index, to_latex)
+        return self._pick(index, engine.to_latex)
 
     def pytorch(self, index=None):
         """The selected equation as a ``torch.nn.Module`` whose constants are trainable."""
