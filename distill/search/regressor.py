@@ -1,0 +1,660 @@
+"""``SymbolicRegressor``: a scikit-learn estimator with PySR's parameter names, without Julia.
+
+A PySR user switches by changing the import::
+
+    from distill import SymbolicRegressor as PySRRegressor
+
+``fit`` runs the genetic-programming search of :mod:`distill.search` on each target column;
+``equations_`` is the Pareto front as a DataFrame; ``predict`` uses the equation chosen by
+``model_selection``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from distill.search import engine
+from distill.search.checkpoint import load_checkpoint, save_checkpoint, write_hall_of_fame_csv
+from distill.search.export import ExpressionCallable, tree_to_expression
+from distill.search.loss import Dataset
+from distill.search.model_selection import MODEL_SELECTIONS, choose, pareto_scores
+from distill.search.mutation_weights import MutationWeights
+from distill.search.options import Options
+from distill.search.preprocessing import denoise_target, select_features
+from distill.search.progress import Progress
+from distill.search.search import equation_search
+
+_WEIGHT_PARAMS = [f"weight_{n}" for n in MutationWeights().names()]
+
+
+class _SuggestNames(type):
+    """Metaclass: an unknown keyword argument gets a "did you mean" error naming the
+    closest parameters (scikit-learn forbids ``**kwargs`` in ``__init__``)."""
+
+    def __call__(cls, *args, **kwargs):
+        names = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        unknown = [k for k in kwargs if k not in names]
+        if unknown:
+            msgs = []
+            for k in unknown:
+                close = difflib.get_close_matches(k, names, n=3, cutoff=0.6)
+                hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+                msgs.append(f"{k!r}{hint}")
+            raise TypeError(f"{cls.__name__} got unknown keyword argument(s): {', '.join(msgs)}")
+        return super().__call__(*args, **kwargs)
+
+    @property
+    def __signature__(cls):
+        sig = inspect.signature(cls.__init__)
+        return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+
+class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
+    """Symbolic regression by genetic programming, with PySR's interface.
+
+    Parameters
+    ----------
+    model_selection : {"best", "accuracy", "score"}
+        Which equation ``predict`` uses: ``accuracy`` the lowest loss, ``score`` the largest
+        drop of log-loss per unit of complexity, ``best`` the highest score among equations
+        within 1.5x the lowest loss.
+    binary_operators, unary_operators : list of str
+        Operators allowed (see :mod:`distill.expr.operators`); default ``+ - * /`` and none.
+    niterations : int
+        Iterations of the search (each runs ``ncycles_per_iteration`` cycles on every island).
+    populations, population_size : int
+        Number of islands and members per island.
+    ncycles_per_iteration : int
+        Evolution cycles per iteration between migrations.
+    maxsize, maxdepth : int
+        Largest complexity and depth of an equation.
+    warmup_maxsize_by : float
+        Fraction of the run over which the size limit grows from 3 to ``maxsize`` (0: off).
+    timeout_in_seconds, max_evals : float, int
+        Stop after this wall time or this many evaluated candidates.
+    early_stop_condition : float or callable
+        Stop when an equation's loss is at most this value, or when ``f(loss, complexity)``
+        is true for an equation of the front.
+    constraints : dict
+        Maximum complexity of an operator's arguments: ``{"^": (-1, 1), "sin": 5}``.
+    nested_constraints : dict
+        Maximum nesting of one operator inside another: ``{"sin": {"sin": 0}}``.
+    complexity_of_operators, complexity_of_constants, complexity_of_variables
+        Complexity of each node kind (default 1).
+    elementwise_loss : str or callable
+        ``"L2DistLoss()"`` (default), ``"L1DistLoss()"``, ``"HuberLoss()"`` or
+        ``f(prediction, target) -> array`` of element-wise losses.
+    parsimony, adaptive_parsimony_scaling : float
+        Complexity penalty per unit and the strength of the frequency-based penalty.
+    tournament_selection_n, tournament_selection_p, crossover_probability, perturbation_factor,
+    probability_negate_constant, fraction_replaced, fraction_replaced_hof, topn, migration,
+    hof_migration, should_simplify, should_optimize_constants, optimizer_algorithm,
+    optimizer_nrestarts, optimizer_probability, optimizer_iterations, skip_mutation_failures,
+    use_frequency, use_frequency_in_tournament
+        The search's constants, with PySR's meanings and defaults.
+    weight_mutate_constant, ..., weight_do_nothing : float
+        Relative frequency of each mutation (PySR's defaults).
+    batching, batch_size : bool, int
+        Evaluate children on a random subset of ``batch_size`` rows.
+    procs : int
+        Worker processes for the islands (one thread each); None: all cores; 0: in this process.
+    random_state : int or None
+        Seed. A seeded run is reproducible.
+    deterministic : bool
+        Require a seed and make the result identical run to run (stopping on
+        ``timeout_in_seconds`` still depends on timing).
+    warm_start : bool
+        Continue from the last fit (or from the checkpoint in ``output_directory``).
+    denoise : bool
+        Smooth ``y`` with a Gaussian process before the search.
+    select_k_features : int
+        Search only on the k most important features (random-forest importance).
+    verbosity : int
+        0: silent; 1: a summary per fit.
+    progress : bool
+        Show a progress bar (default: when standard error is a terminal).
+    output_directory : str
+        Where ``hall_of_fame.csv`` and the checkpoint are rewritten at each iteration
+        (default: nothing is written).
+    """
+
+    def __init__(
+        self,
+        model_selection="best",
+        *,
+        binary_operators=None,
+        unary_operators=None,
+        niterations=100,
+        populations=31,
+        population_size=27,
+        ncycles_per_iteration=380,
+        maxsize=30,
+        maxdepth=None,
+        warmup_maxsize_by=0.0,
+        timeout_in_seconds=None,
+        max_evals=None,
+        early_stop_condition=None,
+        constraints=None,
+        nested_constraints=None,
+        complexity_of_operators=None,
+        complexity_of_constants=1,
+        complexity_of_variables=1,
+        elementwise_loss="L2DistLoss()",
+        parsimony=0.0,
+        adaptive_parsimony_scaling=1040.0,
+        tournament_selection_n=15,
+        tournament_selection_p=0.982,
+        crossover_probability=0.0259,
+        perturbation_factor=0.129,
+        probability_negate_constant=0.01,
+        fraction_replaced=0.00036,
+        fraction_replaced_hof=0.035,
+        topn=12,
+        migration=True,
+        hof_migration=True,
+        should_simplify=True,
+        should_optimize_constants=True,
+        optimizer_algorithm="BFGS",
+        optimizer_nrestarts=2,
+        optimizer_probability=0.14,
+        optimizer_iterations=8,
+        skip_mutation_failures=True,
+        use_frequency=True,
+        use_frequency_in_tournament=True,
+        weight_mutate_constant=0.0346,
+        weight_mutate_operator=0.293,
+        weight_mutate_feature=0.1,
+        weight_swap_operands=0.198,
+        weight_rotate_tree=4.26,
+        weight_add_node=2.47,
+        weight_insert_node=0.0112,
+        weight_delete_node=0.870,
+        weight_simplify=0.00209,
+        weight_randomize=0.000502,
+        weight_do_nothing=0.273,
+        batching=False,
+        batch_size=50,
+        procs=None,
+        random_state=None,
+        deterministic=False,
+        warm_start=False,
+        denoise=False,
+        select_k_features=None,
+        verbosity=1,
+        progress=None,
+        output_directory=None,
+    ):
+        self.model_selection = model_selection
+        self.binary_operators = binary_operators
+        self.unary_operators = unary_operators
+        self.niterations = niterations
+        self.populations = populations
+        self.population_size = population_size
+        self.ncycles_per_iteration = ncycles_per_iteration
+        self.maxsize = maxsize
+        self.maxdepth = maxdepth
+        self.warmup_maxsize_by = warmup_maxsize_by
+        self.timeout_in_seconds = timeout_in_seconds
+        self.max_evals = max_evals
+        self.early_stop_condition = early_stop_condition
+        self.constraints = constraints
+        self.nested_constraints = nested_constraints
+        self.complexity_of_operators = complexity_of_operators
+        self.complexity_of_constants = complexity_of_constants
+        self.complexity_of_variables = complexity_of_variables
+        self.elementwise_loss = elementwise_loss
+        self.parsimony = parsimony
+        self.adaptive_parsimony_scaling = adaptive_parsimony_scaling
+        self.tournament_selection_n = tournament_selection_n
+        self.tournament_selection_p = tournament_selection_p
+        self.crossover_probability = crossover_probability
+        self.perturbation_factor = perturbation_factor
+        self.probability_negate_constant = probability_negate_constant
+        self.fraction_replaced = fraction_replaced
+        self.fraction_replaced_hof = fraction_replaced_hof
+        self.topn = topn
+        self.migration = migration
+        self.hof_migration = hof_migration
+        self.should_simplify = should_simplify
+        self.should_optimize_constants = should_optimize_constants
+        self.optimizer_algorithm = optimizer_algorithm
+        self.optimizer_nrestarts = optimizer_nrestarts
+        self.optimizer_probability = optimizer_probability
+        self.optimizer_iterations = optimizer_iterations
+        self.skip_mutation_failures = skip_mutation_failures
+        self.use_frequency = use_frequency
+        self.use_frequency_in_tournament = use_frequency_in_tournament
+        self.weight_mutate_constant = weight_mutate_constant
+        self.weight_mutate_operator = weight_mutate_operator
+        self.weight_mutate_feature = weight_mutate_feature
+        self.weight_swap_operands = weight_swap_operands
+        self.weight_rotate_tree = weight_rotate_tree
+        self.weight_add_node = weight_add_node
+        self.weight_insert_node = weight_insert_node
+        self.weight_delete_node = weight_delete_node
+        self.weight_simplify = weight_simplify
+        self.weight_randomize = weight_randomize
+        self.weight_do_nothing = weight_do_nothing
+        self.batching = batching
+        self.batch_size = batch_size
+        self.procs = procs
+        self.random_state = random_state
+        self.deterministic = deterministic
+        self.warm_start = warm_start
+        self.denoise = denoise
+        self.select_k_features = select_k_features
+        self.verbosity = verbosity
+        self.progress = progress
+        self.output_directory = output_directory
+
+    # -- sklearn plumbing ----------------------------------------------------------------
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True  # tiny budgets in the generic checks
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    def _options(self) -> Options:
+        weights = MutationWeights(
+            **{n: float(getattr(self, "weight_" + n)) for n in MutationWeights().names()}
+        )
+        binary = ("+", "-", "*", "/") if self.binary_operators is None else self.binary_operators
+        unary = () if self.unary_operators is None else self.unary_operators
+        for name, value in (("binary_operators", binary), ("unary_operators", unary)):
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise TypeError(f"{name}: expected a list of operator names, got {value!r}")
+        if self.model_selection not in MODEL_SELECTIONS:
+            raise ValueError(
+                f"model_selection: expected one of {', '.join(map(repr, MODEL_SELECTIONS))}"
+                f", got {self.model_selection!r}"
+            )
+        return Options(
+            binary_operators=tuple(binary),
+            unary_operators=tuple(unary),
+            maxsize=self.maxsize,
+            maxdepth=self.maxdepth,
+            populations=self.populations,
+            population_size=self.population_size,
+            ncycles_per_iteration=self.ncycles_per_iteration,
+            tournament_selection_n=self.tournament_selection_n,
+            tournament_selection_p=self.tournament_selection_p,
+            parsimony=self.parsimony,
+            adaptive_parsimony_scaling=self.adaptive_parsimony_scaling,
+            use_frequency=self.use_frequency,
+            use_frequency_in_tournament=self.use_frequency_in_tournament,
+            crossover_probability=self.crossover_probability,
+            perturbation_factor=self.perturbation_factor,
+            probability_negate_constant=self.probability_negate_constant,
+            optimizer_probability=self.optimizer_probability,
+            optimizer_iterations=self.optimizer_iterations,
+            optimizer_nrestarts=self.optimizer_nrestarts,
+            optimizer_algorithm=self.optimizer_algorithm,
+            should_optimize_constants=self.should_optimize_constants,
+            should_simplify=self.should_simplify,
+            skip_mutation_failures=self.skip_mutation_failures,
+            fraction_replaced=self.fraction_replaced,
+            fraction_replaced_hof=self.fraction_replaced_hof,
+            topn=self.topn,
+            migration=self.migration,
+            hof_migration=self.hof_migration,
+            warmup_maxsize_by=float(self.warmup_maxsize_by or 0.0),
+            complexity_of_operators=self.complexity_of_operators,
+            complexity_of_constants=self.complexity_of_constants,
+            complexity_of_variables=self.complexity_of_variables,
+            constraints=self.constraints,
+            nested_constraints=self.nested_constraints,
+            mutation_weights=weights,
+            batching=bool(self.batching),
+            batch_size=self.batch_size,
+        )
+
+    def _seed(self) -> int:
+        if self.deterministic and self.random_state is None:
+            raise ValueError(
+                "deterministic: True needs random_state set to an integer seed, got None"
+            )
+        if self.random_state is None:
+            return int(np.random.SeedSequence().entropy % (2**63))
+        if isinstance(self.random_state, np.random.RandomState):
+            return int(self.random_state.randint(0, 2**31 - 1))
+        if isinstance(self.random_state, (int, np.integer)) and self.random_state >= 0:
+            return int(self.random_state)
+        raise ValueError(
+            f"random_state: expected None or a non-negative integer, got {self.random_state!r}"
+        )
+
+    def _procs(self) -> int:
+        if self.procs is None:
+            return os.cpu_count() or 1
+        if not (isinstance(self.procs, (int, np.integer)) and self.procs >= 0):
+            raise ValueError(f"procs: expected None or an integer >= 0, got {self.procs!r}")
+        return int(self.procs)
+
+    # -- fit -----------------------------------------------------------------------------
+    def fit(self, X, y, weights=None, variable_names=None):
+        """Search for equations that predict ``y`` from ``X``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, shape (n_samples, n_features)
+            Inputs; a DataFrame's columns name the variables. NaN or inf raise a ValueError.
+        y : array-like, shape (n_samples,) or (n_samples, n_targets)
+            Targets; each column is searched separately.
+        weights : array-like, shape (n_samples,), optional
+            Non-negative weight of each row in the loss.
+        variable_names : list of str, optional
+            Names of the columns of ``X`` (default: the DataFrame's columns, else x0, x1, ...).
+
+        Returns
+        -------
+        self
+        """
+        options = self._options()
+        seed = self._seed()
+        procs = self._procs()
+        X_names = None
+        if isinstance(X, pd.DataFrame) and all(
+            isinstance(c, str) and c.isidentifier() for c in X.columns
+        ):
+            X_names = list(X.columns)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
+        n_features = X.shape[1]
+        names = self._variable_names(variable_names, X_names, n_features)
+        y2 = y.reshape(-1, 1) if y.ndim == 1 else y
+        if weights is not None:
+            weights = np.asarray(weights, dtype=np.float64).ravel()
+            if weights.shape != (X.shape[0],):
+                raise ValueError(f"weights: expected shape ({X.shape[0]},), got {weights.shape}")
+            if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+                raise ValueError(
+                    "weights: expected finite, non-negative values with a positive sum"
+                )
+        if self.denoise:
+            y2 = np.column_stack(
+                [denoise_target(X, y2[:, i], weights, seed) for i in range(y2.shape[1])]
+            )
+        self.selection_mask_ = None
+        if self.select_k_features is not None:
+            self.selection_mask_ = select_features(X, y2, int(self.select_k_features), seed)
+            X = X[:, self.selection_mask_]
+            names = [n for n, keep in zip(names, self.selection_mask_, strict=False) if keep]
+        self.variable_names_ = names
+        self._y_ndim = y.ndim
+        # Losses below this are rounding noise of an exact fit; scores and selection treat
+        # them as equal so that "best" picks the simplest exact equation.
+        self._loss_floor = 1e-24 * float(np.mean(y2 * y2)) if y2.size else 0.0
+
+        states, source = self._starting_states(y2.shape[1], X.shape[1])
+        self.states_ = states if states is not None else [None] * y2.shape[1]
+        t0 = time.time()
+        budget_left = self.timeout_in_seconds
+        progress = Progress(self._show_progress(), self.niterations * y2.shape[1])
+        try:
+            for i in range(y2.shape[1]):
+                data = Dataset(X, y2[:, i], weights, self.elementwise_loss)
+                state = self.states_[i]
+                # A warm start continues for niterations more; a resumed checkpoint continues
+                # until niterations in all.
+                total = self.niterations
+                if state is not None and source == "memory":
+                    total = state.iteration + self.niterations
+                if budget_left is not None:
+                    budget_left = max(0.0, float(self.timeout_in_seconds) - (time.time() - t0))
+
+                def on_iteration(st, i=i, data=data):
+                    self.states_[i] = st
+                    progress.update(i, st, data)
+                    if self.output_directory is not None:
+                        self._write_outputs(options)
+
+                self.states_[i] = equation_search(
+                    data,
+                    options,
+                    niterations=total,
+                    timeout_in_seconds=budget_left,
+                    max_evals=self.max_evals,
+                    early_stop_condition=self.early_stop_condition,
+                    procs=procs,
+                    seed=seed + i,
+                    state=state,
+                    on_iteration=on_iteration,
+                )
+        finally:
+            progress.close()
+        self._from_checkpoint = False
+        self.n_outputs_ = y2.shape[1]
+        self.options_ = options
+        self.equations_ = self._build_equations(self.states_)
+        if self.output_directory is not None:
+            self._write_outputs(options)
+        if self.verbosity and self.verbosity > 1:
+            print(self._summary(), file=sys.stderr)
+        return self
+
+    def _variable_names(self, variable_names, X_names, n_features):
+        if variable_names is None:
+            variable_names = X_names
+        if variable_names is None:
+            return [f"x{i}" for i in range(n_features)]
+        variable_names = [str(v) for v in variable_names]
+        if len(variable_names) != n_features:
+            raise ValueError(
+                f"variable_names: expected {n_features} names (one per column of X), got "
+                f"{len(variable_names)}: {variable_names!r}"
+            )
+        for v in variable_names:
+            if not v.isidentifier():
+                raise ValueError(
+                    f"variable_names: {v!r} is not a valid identifier; use names "
+                    "such as 'x', 'm1' or 'dx'"
+                )
+        if len(set(variable_names)) != len(variable_names):
+            raise ValueError(f"variable_names: names must be distinct, got {variable_names!r}")
+        return variable_names
+
+    def _starting_states(self, n_outputs, n_features):
+        """States to continue from: the last fit, or the checkpoint, when ``warm_start``."""
+        if not self.warm_start:
+            return None, None
+        states = self.__dict__.get("states_")
+        if states is not None and len(states) == n_outputs and all(s is not None for s in states):
+            return states, ("checkpoint" if self.__dict__.get("_from_checkpoint") else "memory")
+        if (
+            self.output_directory is not None
+            and (Path(self.output_directory) / "checkpoint.json").exists()
+        ):
+            loaded, doc = load_checkpoint(self.output_directory)
+            if len(loaded) != n_outputs or doc.get("n_features") != n_features:
+                raise ValueError(
+                    f"warm_start: the checkpoint in {self.output_directory!r} is for "
+                    f"{doc.get('n_features')} features and {len(loaded)} outputs, but the data "
+                    f"has {n_features} features and {n_outputs} outputs"
+                )
+            return loaded, "checkpoint"
+        return None, None
+
+    def _show_progress(self) -> bool:
+        if self.progress is None:
+            return bool(self.verbosity) and sys.stderr.isatty()
+        return bool(self.progress)
+
+    # -- outputs ---------------------------------------------------------------------------
+    def _build_equations(self, states):
+        frames = []
+        for state in states:
+            if state is None:
+                frames.append(None)
+                continue
+            front = state.hof.pareto_front()
+            rows = []
+            for cx, t, loss in front:
+                expr = tree_to_expression(t, self.variable_names_)
+                rows.append(
+                    {
+                        "complexity": int(cx),
+                        "loss": float(loss),
+                        "equation": engine.to_string(expr),
+                        "sympy_format": _safe_sympy(expr),
+                        "lambda_format": ExpressionCallable(expr, None),
+                        "expression": expr,
+                    }
+                )
+            df = pd.DataFrame(
+                rows,
+                columns=[
+                    "complexity",
+                    "loss",
+                    "score",
+                    "equation",
+                    "sympy_format",
+                    "lambda_format",
+                    "expression",
+                ],
+            )
+            df["score"] = pareto_scores(
+                np.maximum(df["loss"].to_numpy(), self._loss_floor), df["complexity"].to_numpy()
+            )
+            frames.append(df)
+        return frames[0] if len(frames) == 1 and self._y_ndim == 1 else frames
+
+    def _frames(self):
+        check_is_fitted(self, "equations_")
+        return [self.equations_] if isinstance(self.equations_, pd.DataFrame) else self.equations_
+
+    def _write_outputs(self, options):
+        try:
+            frames = self._build_equations(self.states_) if self.states_ else []
+        except AttributeError:
+            frames = []
+        frames = [frames] if isinstance(frames, pd.DataFrame) else frames
+        info = {
+            "n_features": len(self.variable_names_),
+            "variable_names": self.variable_names_,
+            "loss_floor": self.__dict__.get("_loss_floor", 0.0),
+            "params": {
+                k: v
+                for k, v in self.get_params().items()
+                if isinstance(v, (int, float, str, bool, list, tuple, dict, type(None)))
+                and not callable(v)
+            },
+        }
+        save_checkpoint(self.output_directory, self.states_, info)
+        write_hall_of_fame_csv(self.output_directory, frames)
+
+    def _summary(self) -> str:
+        lines = []
+        for i, df in enumerate(self._frames()):
+            lines.append(f"output {i}:")
+            lines.append(df[["complexity", "loss", "score", "equation"]].to_string(index=False))
+        return "\n".join(lines)
+
+    @classmethod
+    def from_file(cls, output_directory, **params) -> SymbolicRegressor:
+        """A regressor restored from the checkpoint in ``output_directory`` (no code runs).
+
+        ``fit`` on the returned regressor continues the saved search (``warm_start`` is set)
+        up to ``niterations`` iterations in all.
+        """
+        states, doc = load_checkpoint(output_directory)
+        saved = {k: v for k, v in (doc.get("params") or {}).items() if k in cls().get_params()}
+        for k in ("binary_operators", "unary_operators"):
+            if isinstance(saved.get(k), list):
+                saved[k] = tuple(saved[k])
+        saved.update(params)
+        saved["output_directory"] = str(output_directory)
+        saved["warm_start"] = True
+        model = cls(**saved)
+        model.states_ = states
+        model.variable_names_ = list(doc["variable_names"])
+        model.n_features_in_ = int(doc["n_features"])
+        model.n_outputs_ = len(states)
+        model._y_ndim = 1 if len(states) == 1 else 2
+        model.selection_mask_ = None
+        model._from_checkpoint = True
+        model._loss_floor = float(doc.get("loss_floor") or 0.0)
+        model.options_ = model._options()
+        model.equations_ = model._build_equations(states)
+        return model
+
+    # -- using the equations -----------------------------------------------------------
+    def _index(self, df, index):
+        if index is None:
+            loss = np.maximum(df["loss"].to_numpy(), self.__dict__.get("_loss_floor", 0.0))
+            return choose(loss, df["score"].to_numpy(), self.model_selection)
+        if not (isinstance(index, (int, np.integer)) and 0 <= index < len(df)):
+            raise ValueError(f"index: expected an integer in [0, {len(df) - 1}], got {index!r}")
+        return int(index)
+
+    def _indices(self, index):
+        frames = self._frames()
+        if isinstance(index, (list, tuple)):
+            if len(index) != len(frames):
+                raise ValueError(
+                    f"index: expected one index per output ({len(frames)}), got {index!r}"
+                )
+            return frames, [self._index(df, k) for df, k in zip(frames, index, strict=False)]
+        return frames, [self._index(df, index) for df in frames]
+
+    def get_best(self, index=None):
+        """The selected row of ``equations_`` (a list of rows with several outputs)."""
+        frames, idx = self._indices(index)
+        rows = [df.iloc[k] for df, k in zip(frames, idx, strict=False)]
+        return rows[0] if isinstance(self.equations_, pd.DataFrame) else rows
+
+    def predict(self, X, index=None):
+        """Predictions of the selected equation (or of row ``index`` of ``equations_``)."""
+        check_is_fitted(self, "equations_")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        if self.selection_mask_ is not None:
+            X = X[:, self.selection_mask_]
+        frames, idx = self._indices(index)
+        preds = [df["lambda_format"].iloc[k](X) for df, k in zip(frames, idx, strict=False)]
+        out = np.column_stack(preds) if len(preds) > 1 or self._y_ndim == 2 else preds[0]
+        return out
+
+    def _pick(self, index, fn):
+        frames, idx = self._indices(index)
+        out = [fn(df["expression"].iloc[k]) for df, k in zip(frames, idx, strict=False)]
+        return out[0] if isinstance(self.equations_, pd.DataFrame) else out
+
+    def sympy(self, index=None):
+        """The selected equation as a sympy expression."""
+        return self._pick(index, engine.to_sympy)
+
+    def latex(self, index=None):
+        """The selected equation in LaTeX."""
+        return self._pick(index, engine.to_latex)
+
+    def pytorch(self, index=None):
+        """The selected equation as a ``torch.nn.Module`` whose constants are trainable."""
+        return self._pick(index, engine.to_torch)
+
+    def __repr__(self, N_CHAR_MAX=700):
+        base = super().__repr__(N_CHAR_MAX)
+        if "equations_" not in self.__dict__:
+            return base
+        try:
+            return base + "\n" + self._summary()
+        except Exception:  # pragma: no cover - printing must never fail
+            return base
+
+
+def _safe_sympy(expr):
+    try:
+        return engine.to_sympy(expr)
+    except Exception as exc:  # an operator without a sympy form
+        warnings.warn(f"no sympy form for {engine.to_string(expr)}: {exc}", stacklevel=3)
+        return None
