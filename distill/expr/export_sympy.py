@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from distill.expr import sympy_functions as sf
 from distill.expr.expression import Expression
 from distill.expr.operators import ARITY, BY_CODE, CONST, REGISTRY, VAR, resolve_operator
 from distill.expr.printing import variable_label
@@ -136,6 +137,8 @@ def from_sympy(sym, variable_names=None) -> Expression:
                           [conv(a) for a in node.args])
         if isinstance(node, sympy.Piecewise):
             return piecewise(node)
+        if isinstance(node, (sf.greater, sf.cond)):
+            return Expression.apply(type(node).__name__, conv(node.args[0]), conv(node.args[1]))
         for cls, name in _FUNCTIONS.items():
             if isinstance(node, cls):
                 return Expression.apply(name, conv(node.args[0]))

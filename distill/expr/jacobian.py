@@ -127,12 +127,12 @@ def _jac_kernel(codes, args, values, X, out_val, out_jac):
                             for q in range(nc):
                                 D[i, q, r] = D[j, q, r]
                     elif c == GREATER:
-                        V[i, r] = 1.0 if a > b else 0.0
+                        V[i, r] = (1.0 if a > b else 0.0) + (a - a) + (b - b)
                         for q in range(nc):
                             D[i, q, r] = 0.0
                     elif c == COND:
                         on = a > 0
-                        V[i, r] = b if on else 0.0
+                        V[i, r] = (b if on else 0.0) + (a - a) + (b - b)
                         for q in range(nc):
                             D[i, q, r] = D[j, q, r] if on else 0.0
             elif c <= SIGN:

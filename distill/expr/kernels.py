@@ -9,7 +9,8 @@ Values that are invalid for an operator come out as NaN (or inf), never as an ex
 (``error_model='numpy'``); :func:`finish_rows` turns every non-finite value into NaN and
 records per expression whether all rows were finite.
 
-Comparisons follow numpy: ``greater(NaN, b)`` is 0 and ``cond(NaN, b)`` is 0.
+``greater`` and ``cond`` propagate invalid inputs (NaN or inf in, NaN out), so a comparison
+can never hide a domain error and simplification can never change a finite result.
 """
 
 from __future__ import annotations
@@ -83,10 +84,15 @@ def _binary(c, buf, i, j, m):
             buf[i, r] = x if (x < y or x != x) else y
     elif c == GREATER:
         for r in range(m):
-            buf[i, r] = 1.0 if buf[i, r] > buf[j, r] else 0.0
+            x = buf[i, r]
+            y = buf[j, r]
+            v = 1.0 if x > y else 0.0
+            buf[i, r] = v + (x - x) + (y - y)  # NaN in, NaN out (0 otherwise; inf in gives NaN)
     elif c == COND:
         for r in range(m):
-            buf[i, r] = buf[j, r] if buf[i, r] > 0 else 0.0
+            x = buf[i, r]
+            y = buf[j, r]
+            buf[i, r] = (y if x > 0 else 0.0) + (x - x) + (y - y)
 
 
 @njit(cache=True, error_model="numpy")

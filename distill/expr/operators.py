@@ -86,17 +86,15 @@ def _np_inv(a):
 
 
 def _sympy_greater(a, b):
-    import sympy
+    from distill.expr.sympy_functions import greater
 
-    gt = sympy.StrictGreaterThan(a, b, evaluate=False)
-    return sympy.Piecewise((sympy.Integer(1), gt), (sympy.Integer(0), True), evaluate=False)
+    return greater(a, b, evaluate=False)
 
 
 def _sympy_cond(a, b):
-    import sympy
+    from distill.expr.sympy_functions import cond
 
-    gt = sympy.StrictGreaterThan(a, sympy.Integer(0), evaluate=False)
-    return sympy.Piecewise((b, gt), (sympy.Integer(0), True), evaluate=False)
+    return cond(a, b, evaluate=False)
 
 
 def _sp(name):
@@ -125,13 +123,21 @@ def _torch_inv(a):
 
 
 def _torch_greater(a, b):
-    return (a > b).to(a.dtype)
+    return (a > b).to(a.dtype) + (a - a) + (b - b)
 
 
 def _torch_cond(a, b):
     import torch
 
-    return torch.where(a > 0, b, torch.zeros_like(b))
+    return torch.where(a > 0, b, torch.zeros_like(b)) + (a - a) + (b - b)
+
+
+def _np_greater(a, b):
+    return (a > b).astype(np.result_type(a, b, np.float32)) + (a - a) + (b - b)
+
+
+def _np_cond(a, b):
+    return np.where(a > 0, b, 0).astype(np.result_type(a, b, np.float32)) + (a - a) + (b - b)
 
 
 def _sympy_add(a, b):
@@ -204,10 +210,10 @@ _BUILTINS = [
      "a > 0, or an integer b (negative base with fractional b is NaN; 0^negative is inf)", "^"),
     ("max", 2, MAX, np.maximum, _sp("Max"), _th("maximum"), 1, "all reals", None),
     ("min", 2, MIN, np.minimum, _sp("Min"), _th("minimum"), 1, "all reals", None),
-    ("greater", 2, GREATER, lambda a, b: (a > b).astype(np.result_type(a, b, np.float32)),
-     _sympy_greater, _torch_greater, 1, "all reals; 1 where a > b else 0", None),
-    ("cond", 2, COND, lambda a, b: np.where(a > 0, b, 0).astype(np.result_type(a, b, np.float32)),
-     _sympy_cond, _torch_cond, 1, "all reals; b where a > 0 else 0", None),
+    ("greater", 2, GREATER, _np_greater, _sympy_greater, _torch_greater, 1,
+     "all reals; 1 where a > b else 0; NaN if either is invalid", None),
+    ("cond", 2, COND, _np_cond, _sympy_cond, _torch_cond, 1,
+     "all reals; b where a > 0 else 0; NaN if either is invalid", None),
     ("neg", 1, NEG, np.negative, _sympy_neg, lambda a: -a, 1, "all reals", None),
     ("square", 1, SQUARE, np.square, _sympy_power_of(2), _th("square"), 1, "all reals", None),
     ("cube", 1, CUBE, lambda a: a * a * a, _sympy_power_of(3), lambda a: a * a * a, 1,
