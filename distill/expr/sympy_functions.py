@@ -1,8 +1,8 @@
 """sympy functions for ``greater`` and ``cond``, which sympy has no name for.
 
 They print as themselves (``greater(x, y)``), lambdify to numpy with the engine's
-semantics (an invalid argument, NaN or inf, makes the result NaN), rewrite to ``Piecewise`` on request and render
-in LaTeX as Iverson brackets.
+semantics (an invalid argument, NaN or inf, makes the result NaN), rewrite to ``Piecewise``
+on request and render in LaTeX as Iverson brackets.
 """
 
 from __future__ import annotations
