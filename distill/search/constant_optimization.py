@@ -20,9 +20,7 @@ from distill.search.loss import Dataset, _l2
 from distill.search.mutation_functions import Tree
 
 
-def optimize_constants(
-    t: Tree, loss: float, data: Dataset, options, rng
-) -> tuple[Tree, float, int]:
+def optimize_constants(t: Tree, loss: float, data: Dataset, options, rng) -> tuple[Tree, float, int]:
     """Best constants found for ``t``; returns (tree, loss, number of evaluations)."""
     mask = t.codes == CONST
     k = int(mask.sum())
@@ -38,9 +36,7 @@ def optimize_constants(
     else:
         fit = _bfgs
     best_c, best_loss, evals = c0, loss, 0
-    starts = [c0] + [
-        c0 * (1 + 0.5 * rng.standard_normal(k)) for _ in range(options.optimizer_nrestarts)
-    ]
+    starts = [c0] + [c0 * (1 + 0.5 * rng.standard_normal(k)) for _ in range(options.optimizer_nrestarts)]
     for x0 in starts:
         c, f, n = fit(expr, x0, data, options.optimizer_iterations)
         evals += n
@@ -120,9 +116,7 @@ def _bfgs(expr: Expression, c, data: Dataset, iterations: int, method: str = "BF
         f0 = fun(c)
         if not np.isfinite(f0):
             return c, f0, evals[0]
-        res = minimize(
-            lambda x: min(fun(x), 1e300), c, method=method, options={"maxiter": iterations}
-        )
+        res = minimize(lambda x: min(fun(x), 1e300), c, method=method, options={"maxiter": iterations})
     x = np.asarray(res.x, dtype=np.float64)
     f = _loss_at(expr, x, data)
     return (x, f, evals[0]) if f < f0 else (c, f0, evals[0])

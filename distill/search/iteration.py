@@ -32,8 +32,9 @@ def run_iteration(
     max_evals=math.inf,
     stop_loss=None,
 ):
-    """Evolve ``islands`` for one iteration in place; returns (birth, evals, best seen)."""
-    best = BestSeen(options.maxsize)
+    """Evolve ``islands`` for one iteration in place; returns (birth, evals, best seen per
+    island)."""
+    bests = [BestSeen(options.maxsize) for _ in islands]
     birth, evals = evolve(
         islands,
         data,
@@ -44,16 +45,16 @@ def run_iteration(
         maxsize=maxsize,
         frequencies=frequencies,
         birth=birth,
-        best=best,
+        bests=bests,
         deadline=deadline,
         max_evals=max_evals,
         stop_loss=stop_loss,
     )
     evals += optimize_and_simplify(islands, data, options, rngs, maxsize)
-    for pop in islands:
-        for t, loss, cx in zip(pop.trees, pop.loss.tolist(), pop.complexity.tolist(), strict=False):
+    for pop, best in zip(islands, bests, strict=True):
+        for t, loss, cx in zip(pop.trees, pop.loss.tolist(), pop.complexity.tolist(), strict=True):
             best.offer(t, loss, cx)
-    return birth, evals, best
+    return birth, evals, bests
 
 
 def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsize: int) -> int:
@@ -84,9 +85,7 @@ def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsiz
             for j in chosen.tolist():
                 if not math.isfinite(pop.loss[j]):
                     continue
-                t, loss, n = optimize_constants(
-                    pop.trees[j], float(pop.loss[j]), data, options, rng
-                )
+                t, loss, n = optimize_constants(pop.trees[j], float(pop.loss[j]), data, options, rng)
                 evals += n
                 pop.trees[j] = t
                 pop.loss[j] = loss

@@ -323,18 +323,14 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
 
     def _seed(self) -> int:
         if self.deterministic and self.random_state is None:
-            raise ValueError(
-                "deterministic: True needs random_state set to an integer seed, got None"
-            )
+            raise ValueError("deterministic: True needs random_state set to an integer seed, got None")
         if self.random_state is None:
             return int(np.random.SeedSequence().entropy % (2**63))
         if isinstance(self.random_state, np.random.RandomState):
             return int(self.random_state.randint(0, 2**31 - 1))
         if isinstance(self.random_state, (int, np.integer)) and self.random_state >= 0:
             return int(self.random_state)
-        raise ValueError(
-            f"random_state: expected None or a non-negative integer, got {self.random_state!r}"
-        )
+        raise ValueError(f"random_state: expected None or a non-negative integer, got {self.random_state!r}")
 
     def _procs(self) -> int:
         if self.procs is None:
@@ -366,9 +362,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         seed = self._seed()
         procs = self._procs()
         X_names = None
-        if isinstance(X, pd.DataFrame) and all(
-            isinstance(c, str) and c.isidentifier() for c in X.columns
-        ):
+        if isinstance(X, pd.DataFrame) and all(isinstance(c, str) and c.isidentifier() for c in X.columns):
             X_names = list(X.columns)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
         n_features = X.shape[1]
@@ -379,13 +373,9 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
             if weights.shape != (X.shape[0],):
                 raise ValueError(f"weights: expected shape ({X.shape[0]},), got {weights.shape}")
             if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
-                raise ValueError(
-                    "weights: expected finite, non-negative values with a positive sum"
-                )
+                raise ValueError("weights: expected finite, non-negative values with a positive sum")
         if self.denoise:
-            y2 = np.column_stack(
-                [denoise_target(X, y2[:, i], weights, seed) for i in range(y2.shape[1])]
-            )
+            y2 = np.column_stack([denoise_target(X, y2[:, i], weights, seed) for i in range(y2.shape[1])])
         self.selection_mask_ = None
         if self.select_k_features is not None:
             self.selection_mask_ = select_features(X, y2, int(self.select_k_features), seed)
@@ -458,8 +448,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         for v in variable_names:
             if not v.isidentifier():
                 raise ValueError(
-                    f"variable_names: {v!r} is not a valid identifier; use names "
-                    "such as 'x', 'm1' or 'dx'"
+                    f"variable_names: {v!r} is not a valid identifier; use names such as 'x', 'm1' or 'dx'"
                 )
         if len(set(variable_names)) != len(variable_names):
             raise ValueError(f"variable_names: names must be distinct, got {variable_names!r}")
@@ -472,10 +461,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         states = self.__dict__.get("states_")
         if states is not None and len(states) == n_outputs and all(s is not None for s in states):
             return states, ("checkpoint" if self.__dict__.get("_from_checkpoint") else "memory")
-        if (
-            self.output_directory is not None
-            and (Path(self.output_directory) / "checkpoint.json").exists()
-        ):
+        if self.output_directory is not None and (Path(self.output_directory) / "checkpoint.json").exists():
             loaded, doc = load_checkpoint(self.output_directory)
             if len(loaded) != n_outputs or doc.get("n_features") != n_features:
                 raise ValueError(
@@ -547,8 +533,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
             "params": {
                 k: v
                 for k, v in self.get_params().items()
-                if isinstance(v, (int, float, str, bool, list, tuple, dict, type(None)))
-                and not callable(v)
+                if isinstance(v, (int, float, str, bool, list, tuple, dict, type(None))) and not callable(v)
             },
         }
         save_checkpoint(self.output_directory, self.states_, info)
@@ -602,9 +587,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         frames = self._frames()
         if isinstance(index, (list, tuple)):
             if len(index) != len(frames):
-                raise ValueError(
-                    f"index: expected one index per output ({len(frames)}), got {index!r}"
-                )
+                raise ValueError(f"index: expected one index per output ({len(frames)}), got {index!r}")
             return frames, [self._index(df, k) for df, k in zip(frames, index, strict=False)]
         return frames, [self._index(df, index) for df in frames]
 
