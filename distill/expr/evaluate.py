@@ -14,7 +14,7 @@ import numpy as np
 
 from distill.expr import kernels
 from distill.expr.expression import Expression
-from distill.expr.operators import ARITY, BY_CODE, CONST, VAR
+from distill.expr.operators import ARITY, BY_CODE, CONST, FIRST_CUSTOM_CODE, VAR
 
 _DTYPES = {np.dtype(np.float32), np.dtype(np.float64)}
 
@@ -103,26 +103,35 @@ def evaluate(
         Only when ``return_complete``.
     """
     exprs = _check_expressions(expressions)
-    need = max((e.n_features_used for e in exprs), default=0)
+    packed = pack(exprs)
+    codes, args = packed[0], packed[1]
+    var = codes == VAR
+    need = int(args[var].max()) + 1 if var.any() else 0
     Xt = prepare_X(X, need, dtype)
-    return evaluate_prepared(exprs, Xt, return_complete=return_complete, parallel=parallel)
+    return evaluate_prepared(exprs, Xt, return_complete=return_complete, parallel=parallel,
+                             packed=packed)
 
 
 def evaluate_prepared(exprs: list[Expression], Xt: np.ndarray, *, return_complete=False,
-                      parallel=None):
-    """:func:`evaluate` on ``Xt`` already from :func:`prepare_X` (no validation)."""
+                      parallel=None, packed=None):
+    """:func:`evaluate` on ``Xt`` already from :func:`prepare_X` (no validation).
+
+    ``packed`` may pass the result of :func:`pack` for ``exprs`` to avoid packing twice.
+    """
     n_rows = Xt.shape[1]
     out = np.empty((len(exprs), n_rows), dtype=Xt.dtype)
     complete = np.ones(len(exprs), dtype=np.bool_)
-    builtin = [i for i, e in enumerate(exprs) if e.is_builtin]
-    custom = [i for i, e in enumerate(exprs) if not e.is_builtin]
-    if builtin:
-        sub = [exprs[i] for i in builtin] if custom else exprs
-        codes, args, values, offsets = pack(sub)
-        target = out if not custom else np.empty((len(sub), n_rows), dtype=Xt.dtype)
-        flags = complete if not custom else np.ones(len(sub), dtype=np.bool_)
+    codes, args, values, offsets = packed if packed is not None else pack(exprs)
+    custom = [] if codes.size == 0 or codes.max() < FIRST_CUSTOM_CODE else [
+        i for i, e in enumerate(exprs) if not e.is_builtin]
+    if custom:
+        builtin = [i for i, e in enumerate(exprs) if e.is_builtin]
+        codes, args, values, offsets = pack([exprs[i] for i in builtin])
+    if offsets.size > 1:
+        target = out if not custom else np.empty((offsets.size - 1, n_rows), dtype=Xt.dtype)
+        flags = complete if not custom else np.ones(offsets.size - 1, dtype=np.bool_)
         if parallel is None:
-            parallel = codes.size * n_rows > 50_000 and len(sub) > 1
+            parallel = codes.size * n_rows > 50_000 and offsets.size > 2
         approx = Xt.dtype == np.float32
         kernel = kernels.eval_batch if parallel else kernels.eval_batch_serial
         kernel(codes, args, values, offsets, Xt, target, flags, approx)

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import sympy
 
+from distill.expr import sympy_functions as sf
 from distill.expr.expression import Expression
 from distill.expr.operators import ARITY, BY_CODE, CONST, REGISTRY, VAR, resolve_operator
 from distill.expr.printing import variable_label
 
 
-def to_sympy(expr: Expression, variable_names=None):
-    """The sympy form, structure kept (``evaluate=False``), constants as sympy Floats."""
+def to_sympy(expr: Expression, variable_names=None, *, constants_as_symbols: bool = False):
+    """The sympy form, structure kept (``evaluate=False``), constants as sympy Floats.
+
+    With ``constants_as_symbols=True`` the constants become symbols ``c0, c1, ...`` (postfix
+    order) and the return value is ``(sympy_expr, {symbol: value})``; sympy then cannot fold
+    them, which keeps the expression's exact numerical semantics.
+    """
     names = variable_names if variable_names is not None else expr.variable_names
     stack = []
+    consts = {}
     for c, a, v in zip(expr.codes.tolist(), expr.args.tolist(), expr.values.tolist()):
         if c == CONST:
-            stack.append(sympy.Float(v))
+            if constants_as_symbols:
+                sym = sympy.Symbol(f"c{len(consts)}", real=True)
+                consts[sym] = v
+                stack.append(sym)
+            else:
+                stack.append(sympy.Float(v))
         elif c == VAR:
             stack.append(sympy.Symbol(variable_label(a, names), real=True))
         elif ARITY[c] == 2:
@@ -23,7 +35,7 @@ def to_sympy(expr: Expression, variable_names=None):
             stack.append(BY_CODE[c].sympy(stack.pop(), b))
         else:
             stack.append(BY_CODE[c].sympy(stack.pop()))
-    return stack[0]
+    return (stack[0], consts) if constants_as_symbols else stack[0]
 
 
 def to_latex(expr: Expression, variable_names=None, precision: int = 4) -> str:
@@ -74,6 +86,8 @@ def from_sympy(sym, variable_names=None) -> Expression:
     def conv(node) -> Expression:
         if node.is_Symbol:
             return var(node)
+        if node in (sympy.zoo, sympy.nan):
+            return Expression.constant(float("nan"), names)
         if node.is_Number or node.is_NumberSymbol:
             return Expression.constant(float(node), names)
         if node.is_Add:
@@ -123,6 +137,8 @@ def from_sympy(sym, variable_names=None) -> Expression:
                           [conv(a) for a in node.args])
         if isinstance(node, sympy.Piecewise):
             return piecewise(node)
+        if isinstance(node, (sf.greater, sf.cond)):
+            return Expression.apply(type(node).__name__, conv(node.args[0]), conv(node.args[1]))
         for cls, name in _FUNCTIONS.items():
             if isinstance(node, cls):
                 return Expression.apply(name, conv(node.args[0]))
@@ -155,16 +171,21 @@ def from_sympy(sym, variable_names=None) -> Expression:
 
 
 def _negated(t) -> bool:
-    return t.is_Mul and len(t.args) == 2 and _is_minus_one(t.args[0])
+    """A product with a negative numeric coefficient: written as a subtraction."""
+    return bool(t.is_Mul and t.args[0].is_Number and t.args[0] < 0)
 
 
 def _strip_neg(t):
-    return t.args[1]
+    coef, rest = -t.args[0], t.args[1:]
+    if coef == 1:
+        return rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+    return sympy.Mul(coef, *rest, evaluate=False)
 
 
 def _is_reciprocal(f) -> bool:
-    return f.is_Pow and f.args[1] == -1
+    return bool(f.is_Pow and f.args[1].is_Number and f.args[1] < 0)
 
 
 def _reciprocal_base(f):
-    return f.args[0]
+    base, ex = f.args
+    return base if ex == -1 else sympy.Pow(base, -ex, evaluate=False)

@@ -104,7 +104,7 @@ def _jac_kernel(codes, args, values, X, out_val, out_jac):
                             D[i, q, r] = (D[i, q, r] * b - a * D[j, q, r]) / (b * b)
                     elif c == POW:
                         p = a ** b
-                        V[i, r] = np.nan if (a == 0 and b < 0) else p
+                        V[i, r] = p
                         for q in range(nc):
                             da = D[i, q, r]
                             db = D[j, q, r]
@@ -127,12 +127,12 @@ def _jac_kernel(codes, args, values, X, out_val, out_jac):
                             for q in range(nc):
                                 D[i, q, r] = D[j, q, r]
                     elif c == GREATER:
-                        V[i, r] = 1.0 if a > b else 0.0
+                        V[i, r] = (1.0 if a > b else 0.0) + (a - a) + (b - b)
                         for q in range(nc):
                             D[i, q, r] = 0.0
                     elif c == COND:
                         on = a > 0
-                        V[i, r] = b if on else 0.0
+                        V[i, r] = (b if on else 0.0) + (a - a) + (b - b)
                         for q in range(nc):
                             D[i, q, r] = D[j, q, r] if on else 0.0
             elif c <= SIGN:
@@ -149,16 +149,16 @@ def _jac_kernel(codes, args, values, X, out_val, out_jac):
                         v = a * a * a
                         g = 3.0 * a * a
                     elif c == SQRT:
-                        v = math.sqrt(a) if a >= 0 else np.nan
+                        v = math.sqrt(a)
                         g = 0.5 / v
                     elif c == EXP:
                         v = math.exp(a)
                         g = v
                     elif c == LOG:
-                        v = math.log(a) if a > 0 else np.nan
+                        v = math.log(a)
                         g = 1.0 / a
                     elif c == LOG10:
-                        v = math.log10(a) if a > 0 else np.nan
+                        v = math.log10(a)
                         g = 1.0 / (a * _LN10)
                     elif c == SIN:
                         v = math.sin(a)

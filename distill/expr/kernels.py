@@ -9,7 +9,8 @@ Values that are invalid for an operator come out as NaN (or inf), never as an ex
 (``error_model='numpy'``); :func:`finish_rows` turns every non-finite value into NaN and
 records per expression whether all rows were finite.
 
-Comparisons follow numpy: ``greater(NaN, b)`` is 0 and ``cond(NaN, b)`` is 0.
+``greater`` and ``cond`` propagate invalid inputs (NaN or inf in, NaN out), so a comparison
+can never hide a domain error and simplification can never change a finite result.
 """
 
 from __future__ import annotations
@@ -52,101 +53,121 @@ CHUNK = 256
 
 
 @njit(cache=True, error_model="numpy")
-def _binary(c, a, b, m):
+def _binary(c, buf, i, j, m):
+    """buf[i, :m] = buf[i, :m] (op c) buf[j, :m]."""
     if c == ADD:
         for r in range(m):
-            a[r] = a[r] + b[r]
+            buf[i, r] = buf[i, r] + buf[j, r]
     elif c == SUB:
         for r in range(m):
-            a[r] = a[r] - b[r]
+            buf[i, r] = buf[i, r] - buf[j, r]
     elif c == MUL:
         for r in range(m):
-            a[r] = a[r] * b[r]
+            buf[i, r] = buf[i, r] * buf[j, r]
     elif c == DIV:
         for r in range(m):
-            a[r] = a[r] / b[r]
+            buf[i, r] = buf[i, r] / buf[j, r]
     elif c == POW:
         for r in range(m):
-            x = a[r]
-            y = b[r]
-            v = x ** y
-            # PySR's safe power: 0 ** negative is invalid (numpy would give inf, also invalid).
-            a[r] = np.nan if (x == 0 and y < 0) else v
+            x = buf[i, r]
+            y = buf[j, r]
+            buf[i, r] = x ** y
     elif c == MAX:
         for r in range(m):
-            x = a[r]
-            y = b[r]
-            a[r] = x if (x > y or x != x) else y
+            x = buf[i, r]
+            y = buf[j, r]
+            buf[i, r] = x if (x > y or x != x) else y
     elif c == MIN:
         for r in range(m):
-            x = a[r]
-            y = b[r]
-            a[r] = x if (x < y or x != x) else y
+            x = buf[i, r]
+            y = buf[j, r]
+            buf[i, r] = x if (x < y or x != x) else y
     elif c == GREATER:
         for r in range(m):
-            a[r] = 1.0 if a[r] > b[r] else 0.0
+            x = buf[i, r]
+            y = buf[j, r]
+            v = 1.0 if x > y else 0.0
+            buf[i, r] = v + (x - x) + (y - y)  # NaN in, NaN out (0 otherwise; inf in gives NaN)
     elif c == COND:
         for r in range(m):
-            a[r] = b[r] if a[r] > 0 else 0.0
+            x = buf[i, r]
+            y = buf[j, r]
+            buf[i, r] = (y if x > 0 else 0.0) + (x - x) + (y - y)
 
 
 @njit(cache=True, error_model="numpy")
-def _unary(c, a, tmp, m, approx):
-    """Apply unary ``c`` to ``a``; returns True when the result was written to ``tmp``."""
+def _unary(c, buf, i, tmp, m, approx):
+    """Apply unary ``c`` to row ``i``; returns True when the result went to row ``tmp``."""
     if c == NEG:
         for r in range(m):
-            a[r] = -a[r]
+            buf[i, r] = -buf[i, r]
     elif c == SQUARE:
         for r in range(m):
-            a[r] = a[r] * a[r]
+            buf[i, r] = buf[i, r] * buf[i, r]
     elif c == CUBE:
         for r in range(m):
-            a[r] = a[r] * a[r] * a[r]
+            x = buf[i, r]
+            buf[i, r] = x * x * x
     elif c == SQRT:
         for r in range(m):
-            a[r] = math.sqrt(a[r])
+            buf[i, r] = math.sqrt(buf[i, r])
     elif c == EXP:
         if approx:
-            exp_rows(a, a, m)
+            exp_rows(buf, i, m)
         else:
             for r in range(m):
-                a[r] = math.exp(a[r])
+                buf[i, r] = math.exp(buf[i, r])
     elif c == LOG:
         for r in range(m):
-            x = a[r]
-            a[r] = math.log(x) if x > 0 else np.nan
+            buf[i, r] = math.log(buf[i, r])
     elif c == LOG10:
         for r in range(m):
-            x = a[r]
-            a[r] = math.log10(x) if x > 0 else np.nan
+            buf[i, r] = math.log10(buf[i, r])
     elif c == SIN or c == COS:
-        shift = 0 if c == SIN else 1
         if approx:
-            sin_rows(a, tmp, m, shift)
+            sin_rows(buf, i, tmp, m, 0 if c == SIN else 1)
             return True
         if c == SIN:
             for r in range(m):
-                a[r] = math.sin(a[r])
+                buf[i, r] = math.sin(buf[i, r])
         else:
             for r in range(m):
-                a[r] = math.cos(a[r])
+                buf[i, r] = math.cos(buf[i, r])
     elif c == TAN:
         for r in range(m):
-            a[r] = math.tan(a[r])
+            buf[i, r] = math.tan(buf[i, r])
     elif c == TANH:
         for r in range(m):
-            a[r] = math.tanh(a[r])
+            buf[i, r] = math.tanh(buf[i, r])
     elif c == ABS:
         for r in range(m):
-            a[r] = abs(a[r])
+            buf[i, r] = abs(buf[i, r])
     elif c == INV:
         for r in range(m):
-            a[r] = 1.0 / a[r]
+            buf[i, r] = 1.0 / buf[i, r]
     elif c == SIGN:
         for r in range(m):
-            x = a[r]
-            a[r] = 1.0 if x > 0 else (-1.0 if x < 0 else x * 0.0)
+            x = buf[i, r]
+            buf[i, r] = 1.0 if x > 0 else (-1.0 if x < 0 else x * 0.0)
     return False
+
+
+@njit(cache=True, error_model="numpy")
+def _load(buf, t, X, f, start, m):
+    for r in range(m):
+        buf[t, r] = X[f, start + r]
+
+
+@njit(cache=True, error_model="numpy")
+def _fill(buf, t, v, m):
+    for r in range(m):
+        buf[t, r] = v
+
+
+@njit(cache=True, error_model="numpy")
+def _store(out, start, buf, t, m):
+    for r in range(m):
+        out[start + r] = buf[t, r]
 
 
 @njit(cache=True, error_model="numpy")
@@ -158,50 +179,46 @@ def eval_tree(codes, args, values, lo, hi, X, out, approx):
     n_rows = X.shape[1]
     depth = (hi - lo + 3) // 2 + 1
     buf = np.empty((depth + 1, CHUNK), dtype=X.dtype)
-    slot = np.arange(depth + 1)  # stack position -> row of buf; the last row is scratch
+    slot = np.arange(depth + 1)  # stack position -> row of buf; row slot[depth] is scratch
     for start in range(0, n_rows, CHUNK):
         m = min(CHUNK, n_rows - start)
         sp = 0
         for k in range(lo, hi):
             c = codes[k]
             if c == VAR:
-                a = buf[slot[sp]]
-                f = args[k]
-                for r in range(m):
-                    a[r] = X[f, start + r]
+                _load(buf, slot[sp], X, args[k], start, m)
                 sp += 1
             elif c == CONST:
-                a = buf[slot[sp]]
-                v = values[k]
-                for r in range(m):
-                    a[r] = v
+                _fill(buf, slot[sp], values[k], m)
                 sp += 1
             elif c < NEG:
                 sp -= 1
-                _binary(c, buf[slot[sp - 1]], buf[slot[sp]], m)
+                _binary(c, buf, slot[sp - 1], slot[sp], m)
             elif c <= SIGN:
                 top = slot[sp - 1]
-                if _unary(c, buf[top], buf[slot[depth]], m, approx):
+                if _unary(c, buf, top, slot[depth], m, approx):
                     slot[sp - 1] = slot[depth]
                     slot[depth] = top
             else:
                 return False
-        res = buf[slot[0]]
-        for r in range(m):
-            out[start + r] = res[r]
+        _store(out, start, buf, slot[0], m)
     return True
 
 
 @njit(cache=True, error_model="numpy")
 def finish_rows(row):
     """Turn non-finite values into NaN in place; True when every value was finite."""
-    ok = True
+    bad = 0
     for r in range(row.size):
         v = row[r]
-        if not np.isfinite(v):
+        bad += np.int32(not ((v - v) == 0))  # v - v is NaN exactly for NaN and +-inf
+    if bad == 0:
+        return True
+    for r in range(row.size):
+        v = row[r]
+        if not ((v - v) == 0):
             row[r] = np.nan
-            ok = False
-    return ok
+    return False
 
 
 @njit(parallel=True, cache=True, error_model="numpy")

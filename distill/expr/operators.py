@@ -1,8 +1,10 @@
 """The operator registry: every operator an expression may contain.
 
 Each operator carries its numeric kernel (numpy, vectorised), its sympy and torch
-equivalents, a default complexity and its safe-domain rule. Outside the domain the
-value is NaN; no operator ever raises.
+equivalents, a default complexity and its safe-domain rule. The rules are IEEE's, the same
+in every path (kernels, numpy, sympy.lambdify, torch): outside the domain the value is NaN
+(log(-1), sqrt(-1), (-8)^(1/3)), at a pole it is +-inf (log(0), 1/0), and a final value that
+is not finite is reported as NaN, i.e. invalid. No operator ever raises.
 
 Built-in operators have fixed integer codes that the compiled kernels in
 :mod:`distill.expr.kernels` dispatch on. Custom operators registered with
@@ -79,42 +81,20 @@ def _np_safe(fn):
     return wrapped
 
 
-def _np_pow(a, b):
-    # PySR's safe power: negative base needs an integer exponent; 0 ** negative is NaN.
-    out = np.power(a, b)
-    bad = ((a < 0) & (b != np.round(b))) | ((a == 0) & (b < 0))
-    return np.where(bad, np.nan, out)
-
-
-def _np_div(a, b):
-    return np.where(b == 0, np.nan, a / np.where(b == 0, 1, b))
-
-
 def _np_inv(a):
-    return np.where(a == 0, np.nan, 1 / np.where(a == 0, 1, a))
-
-
-def _np_log(fn):
-    def log(a):
-        return np.where(a > 0, fn(np.where(a > 0, a, 1)), np.nan)
-
-    return log
-
-
-def _np_sqrt(a):
-    return np.where(a >= 0, np.sqrt(np.where(a >= 0, a, 0)), np.nan)
+    return 1 / a
 
 
 def _sympy_greater(a, b):
-    import sympy
+    from distill.expr.sympy_functions import greater
 
-    return sympy.Piecewise((sympy.Integer(1), sympy.StrictGreaterThan(a, b)), (sympy.Integer(0), True))
+    return greater(a, b, evaluate=False)
 
 
 def _sympy_cond(a, b):
-    import sympy
+    from distill.expr.sympy_functions import cond
 
-    return sympy.Piecewise((b, sympy.StrictGreaterThan(a, sympy.Integer(0))), (sympy.Integer(0), True))
+    return cond(a, b, evaluate=False)
 
 
 def _sp(name):
@@ -123,7 +103,8 @@ def _sp(name):
     def build(*args):
         import sympy
 
-        return getattr(sympy, name)(*args)
+        # evaluate=False keeps e.g. log(0.0) as written instead of sympy's zoo.
+        return getattr(sympy, name)(*args, evaluate=False)
 
     return build
 
@@ -137,58 +118,26 @@ def _th(name):
     return build
 
 
-def _torch_pow(a, b):
-    import torch
-
-    bad = ((a < 0) & (b != torch.round(b))) | ((a == 0) & (b < 0))
-    return torch.where(bad, torch.full_like(a, float("nan")), torch.pow(a, b))
-
-
-def _torch_where_valid(valid, value):
-    import torch
-
-    return torch.where(valid, value, torch.full_like(value, float("nan")))
-
-
-def _torch_log(fn_name):
-    def build(a):
-        import torch
-
-        ok = a > 0
-        return _torch_where_valid(ok, getattr(torch, fn_name)(torch.where(ok, a, torch.ones_like(a))))
-
-    return build
-
-
-def _torch_sqrt(a):
-    import torch
-
-    ok = a >= 0
-    return _torch_where_valid(ok, torch.sqrt(torch.where(ok, a, torch.zeros_like(a))))
-
-
-def _torch_div(a, b):
-    import torch
-
-    ok = b != 0
-    return _torch_where_valid(ok, a / torch.where(ok, b, torch.ones_like(b)))
-
-
 def _torch_inv(a):
-    import torch
-
-    ok = a != 0
-    return _torch_where_valid(ok, 1 / torch.where(ok, a, torch.ones_like(a)))
+    return 1 / a
 
 
 def _torch_greater(a, b):
-    return (a > b).to(a.dtype)
+    return (a > b).to(a.dtype) + (a - a) + (b - b)
 
 
 def _torch_cond(a, b):
     import torch
 
-    return torch.where(a > 0, b, torch.zeros_like(b))
+    return torch.where(a > 0, b, torch.zeros_like(b)) + (a - a) + (b - b)
+
+
+def _np_greater(a, b):
+    return (a > b).astype(np.result_type(a, b, np.float32)) + (a - a) + (b - b)
+
+
+def _np_cond(a, b):
+    return np.where(a > 0, b, 0).astype(np.result_type(a, b, np.float32)) + (a - a) + (b - b)
 
 
 def _sympy_add(a, b):
@@ -239,7 +188,8 @@ def _sympy_sqrt(a):
 def _sympy_log10(a):
     import sympy
 
-    return sympy.log(a, 10)
+    return sympy.Mul(sympy.log(a, evaluate=False), sympy.Pow(sympy.log(10), -1, evaluate=False),
+                     evaluate=False)
 
 
 def _sympy_neg(a):
@@ -255,29 +205,30 @@ _BUILTINS = [
     ("-", 2, SUB, np.subtract, _sympy_sub, lambda a, b: a - b, 1, "all reals", "-"),
     ("*", 2, MUL, np.multiply, _sympy_mul,
      lambda a, b: a * b, 1, "all reals", "*"),
-    ("/", 2, DIV, _np_div, _sympy_div, _torch_div, 1, "divisor != 0", "/"),
-    ("^", 2, POW, _np_pow, _sympy_pow, _torch_pow, 1,
-     "base > 0, or an integer exponent; 0 ^ negative is invalid", "^"),
+    ("/", 2, DIV, np.divide, _sympy_div, lambda a, b: a / b, 1, "b != 0 (x/0 is a pole: +-inf)", "/"),
+    ("^", 2, POW, np.power, _sympy_pow, _th("pow"), 1,
+     "a > 0, or an integer b (negative base with fractional b is NaN; 0^negative is inf)", "^"),
     ("max", 2, MAX, np.maximum, _sp("Max"), _th("maximum"), 1, "all reals", None),
     ("min", 2, MIN, np.minimum, _sp("Min"), _th("minimum"), 1, "all reals", None),
-    ("greater", 2, GREATER, lambda a, b: (a > b).astype(np.result_type(a, b, np.float32)),
-     _sympy_greater, _torch_greater, 1, "all reals; 1 where a > b else 0", None),
-    ("cond", 2, COND, lambda a, b: np.where(a > 0, b, 0).astype(np.result_type(a, b, np.float32)),
-     _sympy_cond, _torch_cond, 1, "all reals; b where a > 0 else 0", None),
+    ("greater", 2, GREATER, _np_greater, _sympy_greater, _torch_greater, 1,
+     "all reals; 1 where a > b else 0; NaN if either is invalid", None),
+    ("cond", 2, COND, _np_cond, _sympy_cond, _torch_cond, 1,
+     "all reals; b where a > 0 else 0; NaN if either is invalid", None),
     ("neg", 1, NEG, np.negative, _sympy_neg, lambda a: -a, 1, "all reals", None),
     ("square", 1, SQUARE, np.square, _sympy_power_of(2), _th("square"), 1, "all reals", None),
     ("cube", 1, CUBE, lambda a: a * a * a, _sympy_power_of(3), lambda a: a * a * a, 1,
      "all reals", None),
-    ("sqrt", 1, SQRT, _np_sqrt, _sympy_sqrt, _torch_sqrt, 1, "x >= 0", None),
+    ("sqrt", 1, SQRT, np.sqrt, _sympy_sqrt, _th("sqrt"), 1, "x >= 0 (NaN below)", None),
     ("exp", 1, EXP, np.exp, _sp("exp"), _th("exp"), 1, "all reals (overflow is invalid)", None),
-    ("log", 1, LOG, _np_log(np.log), _sp("log"), _torch_log("log"), 1, "x > 0", None),
-    ("log10", 1, LOG10, _np_log(np.log10), _sympy_log10, _torch_log("log10"), 1, "x > 0", None),
+    ("log", 1, LOG, np.log, _sp("log"), _th("log"), 1, "x > 0 (NaN below, -inf at 0)", None),
+    ("log10", 1, LOG10, np.log10, _sympy_log10, _th("log10"), 1, "x > 0 (NaN below, -inf at 0)",
+     None),
     ("sin", 1, SIN, np.sin, _sp("sin"), _th("sin"), 1, "all reals", None),
     ("cos", 1, COS, np.cos, _sp("cos"), _th("cos"), 1, "all reals", None),
     ("tan", 1, TAN, np.tan, _sp("tan"), _th("tan"), 1, "all reals", None),
     ("tanh", 1, TANH, np.tanh, _sp("tanh"), _th("tanh"), 1, "all reals", None),
     ("abs", 1, ABS, np.abs, _sp("Abs"), _th("abs"), 1, "all reals", None),
-    ("inv", 1, INV, _np_inv, _sympy_power_of(-1), _torch_inv, 1, "x != 0", None),
+    ("inv", 1, INV, _np_inv, _sympy_power_of(-1), _torch_inv, 1, "x != 0 (pole: +-inf)", None),
     ("sign", 1, SIGN, np.sign, _sp("sign"), _th("sign"), 1, "all reals", None),
 ]
 

@@ -1,8 +1,8 @@
 """Infix text for expressions; :func:`distill.expr.parse` reads it back exactly.
 
-Constants print with ``repr`` (shortest text that round-trips the float64), negative ones
-in parentheses. Parentheses follow the parser's precedence and associativity, so the tree
-read back is the same tree, not merely an equal value.
+Constants print with ``repr`` (shortest text that round-trips the float64). Parentheses
+follow the parser's precedence and associativity, so the tree read back is the same tree,
+not merely an equal value.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ _NEG_PREC = 3
 
 
 def format_constant(value: float) -> str:
-    text = repr(float(value))
-    return f"({text})" if text.startswith("-") else text
+    return repr(float(value))
 
 
 def variable_label(index: int, variable_names) -> str:
@@ -40,11 +39,9 @@ def to_string(expr: Expression, variable_names=None, precision: int | None = Non
     stack: list[tuple[str, int]] = []
     for c, a, v in zip(expr.codes.tolist(), expr.args.tolist(), expr.values.tolist()):
         if c == CONST:
-            if precision is None:
-                stack.append((format_constant(v), _ATOM))
-            else:
-                t = f"{v:.{precision}g}"
-                stack.append((f"({t})" if t.startswith("-") else t, _ATOM))
+            t = format_constant(v) if precision is None else f"{v:.{precision}g}"
+            # A negative literal binds like unary minus: "x * -2.0", "x^(-2.0)", "(-2.0)^x".
+            stack.append((t, _NEG_PREC if t.startswith("-") else _ATOM))
         elif c == VAR:
             stack.append((variable_label(a, names), _ATOM))
         elif c == NEG:

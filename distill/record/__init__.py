@@ -1,0 +1,7 @@
+"""Recording what flows inside a trained model: messages and named activations."""
+
+from distill.record.activations import record_activations
+from distill.record.alignment import force_alignment, significant_components
+from distill.record.messages import record_messages
+
+__all__ = ["force_alignment", "record_activations", "record_messages", "significant_components"]

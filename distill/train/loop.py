@@ -1,0 +1,199 @@
+"""The training loop: MAE + penalty, Adam with a one-cycle schedule, early stopping."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file
+from tqdm.auto import tqdm
+
+from distill.simulate.dataset import NBodyData
+from distill.train.augment import augment
+from distill.train.checkpoint import read_config, restore_optimizer, save_checkpoint, save_weights
+from distill.train.config import TrainConfig, model_config
+from distill.train.device import configure_threads, pick_device
+from models import build_model, make_batch
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns: the best model (eval mode) and the run's figures."""
+
+    model: torch.nn.Module
+    run_dir: Path
+    history: list[dict] = field(default_factory=list)
+    best_val: float = math.inf
+    stopped: str = "epochs"
+    samples_per_s: float = 0.0
+    seconds: float = 0.0
+
+
+def train(
+    data: NBodyData,
+    run_dir: str | Path,
+    config: TrainConfig | None = None,
+    resume: bool = False,
+) -> TrainResult:
+    """Train a model on ``data`` and checkpoint it in ``run_dir``.
+
+    Loss per batch: ``mean over nodes of sum over target components |y_hat - y|`` plus the
+    model's weighted penalty. The validation loss is the same MAE without penalty or
+    augmentation, in eval mode.
+
+    Parameters
+    ----------
+    data : NBodyData
+    run_dir : str or Path
+        Created if needed; receives checkpoints (see :mod:`distill.train.checkpoint`).
+    config : TrainConfig, optional
+        Defaults to ``TrainConfig()``; ignored when resuming (the saved one is used, except
+        ``epochs``, ``time_limit``, ``progress``, ``device`` and ``threads`` when given).
+    resume : bool
+        Continue the run saved in ``run_dir``.
+    """
+    run_dir = Path(run_dir)
+    saved = read_config(run_dir) if resume else None
+    config = _settle_config(config, saved)
+    configure_threads(config.threads)
+    device = pick_device(config.device)
+    torch.manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
+
+    model_name, kwargs = config.model, model_config(config, data)
+    if saved is not None:
+        _check_same_features(saved, data)
+        model_name, kwargs = saved["model"], saved["model_config"]
+    model = build_model(model_name, kwargs).to(device)
+
+    train_idx, val_idx = _split(data.n_samples, config.val_fraction, config.seed)
+    tensors = _to_tensors(data, device)
+    steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
+    optimizer, scheduler = _optimizer(model, config, steps_per_epoch)
+
+    start_epoch, history, best_val = 0, [], math.inf
+    if saved is not None:
+        model.load_state_dict(load_file(str(run_dir / "model.safetensors"), device=str(device)))
+        restore_optimizer(run_dir, optimizer, scheduler, saved)
+        start_epoch, history, best_val = saved["epoch"] + 1, saved["history"], saved["best_val"]
+
+    state = {"model": model_name, "model_config": kwargs, "train": config.to_dict(),
+             "feature_names": list(data.feature_names)}
+    started, seen, stopped, bad = time.perf_counter(), 0, "epochs", 0
+    total = steps_per_epoch * (config.epochs - start_epoch)
+    bar = tqdm(total=total, disable=not config.progress, unit="batch", dynamic_ncols=True)
+    for epoch in range(start_epoch, config.epochs):
+        model.train()
+        order = torch.from_numpy(train_idx)[torch.randperm(len(train_idx), generator=generator)]
+        for start in range(0, len(order), config.batch_size):
+            index = order[start : start + config.batch_size].to(device)
+            loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator)
+            seen += len(index)
+            rate = seen / (time.perf_counter() - started)
+            bar.update(1)
+            bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
+        val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size)
+        history.append({"epoch": epoch, "train_loss": loss, "val_loss": val,
+                        "seconds": time.perf_counter() - started})
+        if val < best_val:
+            best_val, bad = val, 0
+            run_dir.mkdir(parents=True, exist_ok=True)
+            save_weights(run_dir / "best.safetensors", model)
+        else:
+            bad += 1
+        save_checkpoint(run_dir, model, optimizer, scheduler,
+                        dict(state, epoch=epoch, history=history, best_val=best_val))
+        if bad >= config.patience:
+            stopped = "early stopping"
+            break
+        if config.time_limit is not None and time.perf_counter() - started > config.time_limit:
+            stopped = "time limit"
+            break
+    bar.close()
+    seconds = time.perf_counter() - started
+    model.load_state_dict(load_file(str(run_dir / "best.safetensors"), device=str(device)))
+    return TrainResult(model.eval(), run_dir, history, best_val, stopped,
+                       seen / max(seconds, 1e-9), seconds)
+
+
+@torch.no_grad()
+def evaluate(model, tensors: dict, index: torch.Tensor, batch_size: int = 256) -> float:
+    """Mean over nodes of the summed absolute error, in eval mode, without augmentation."""
+    model.eval()
+    total, count = 0.0, 0
+    for start in range(0, len(index), max(batch_size, 256)):
+        part = index[start : start + max(batch_size, 256)]
+        batch = make_batch(tensors["nodes"][part], tensors["edges"], tensors["body_id"])
+        pred, _ = model.loss_terms(batch)
+        err = (pred - tensors["targets"][part].flatten(0, 1)).abs().sum(-1)
+        total += float(err.sum())
+        count += err.numel()
+    return total / max(count, 1)
+
+
+def _step(model, optimizer, scheduler, tensors, index, data, config, generator) -> float:
+    nodes, targets = augment(
+        tensors["nodes"][index], tensors["targets"][index], data.feature_names, data.dim,
+        config.augment, config.translate_std, generator,
+    )
+    batch = make_batch(nodes, tensors["edges"], tensors["body_id"])
+    pred, penalty = model.loss_terms(batch)
+    loss = (pred - targets.flatten(0, 1)).abs().sum(-1).mean() + penalty
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    scheduler.step()
+    return loss.detach().item()
+
+
+def _optimizer(model, config: TrainConfig, steps_per_epoch: int):
+    masses = [p for n, p in model.named_parameters() if n == "log10_mass"]
+    others = [p for n, p in model.named_parameters() if n != "log10_mass"]
+    groups, peaks = [{"params": others}], [config.lr]
+    if masses:
+        groups.append({"params": masses})
+        peaks.append(config.mass_lr)
+    optimizer = torch.optim.Adam(groups, lr=config.lr, weight_decay=config.weight_decay)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=peaks, total_steps=config.epochs * steps_per_epoch
+    )
+    return optimizer, scheduler
+
+
+def _split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    if n < 2:
+        raise ValueError(f"data: expected at least 2 samples for a validation split, got {n}")
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = min(max(1, round(n * fraction)), n - 1)
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+def _to_tensors(data: NBodyData, device) -> dict:
+    return {
+        "nodes": torch.as_tensor(data.nodes, dtype=torch.float32, device=device),
+        "targets": torch.as_tensor(data.targets, dtype=torch.float32, device=device),
+        "edges": torch.as_tensor(data.graph_edges(), device=device),
+        "body_id": None if data.body_id is None else torch.as_tensor(data.body_id, device=device),
+    }
+
+
+def _settle_config(config: TrainConfig | None, saved: dict | None) -> TrainConfig:
+    if saved is None:
+        return config or TrainConfig()
+    restored = TrainConfig.from_dict(saved["train"])
+    if config is not None:
+        for name in ("epochs", "time_limit", "progress", "device", "threads"):
+            setattr(restored, name, getattr(config, name))
+    return restored
+
+
+def _check_same_features(saved: dict, data: NBodyData) -> None:
+    if list(saved["feature_names"]) != list(data.feature_names):
+        raise ValueError(
+            f"data: feature_names {list(data.feature_names)} differ from the run's "
+            f"{saved['feature_names']}; resume with the data the run was trained on"
+        )

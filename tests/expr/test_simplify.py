@@ -1,0 +1,32 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from distill.expr import evaluate, parse, simplify
+from tests.expr.strategies import expressions
+
+X = np.random.default_rng(9).uniform(-2, 2, (60, 3))
+
+
+@given(expressions())
+@settings(max_examples=200, deadline=None)
+def test_simplification_never_changes_the_value_where_both_are_finite(e):
+    s = simplify(e)
+    assert s.size <= e.size
+    a, b = evaluate([e, s], X)
+    ok = np.isfinite(a) & np.isfinite(b)
+    np.testing.assert_allclose(a[ok], b[ok], rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("x0 + 0", "x0"), ("0 + x0", "x0"), ("x0 - 0", "x0"), ("x0 * 1", "x0"), ("1 * x0", "x0"),
+    ("x0 / 1", "x0"), ("x0 ^ 1", "x0"), ("x0 * 0", "0.0"), ("x0 - x0", "0.0"),
+    ("sin(x1) / sin(x1)", "1.0"), ("--x0", "x0"), ("2 * 3 + x0", "x0 + 6.0"),
+    ("(x0 + 1) + 2", "x0 + 3.0"), ("(2 * x0) * 3", "x0 * 6.0"), ("exp(0) * x1", "x1"),
+])
+def test_identities(text, expected):
+    assert str(simplify(parse(text))) == expected
+
+
+def test_folding_keeps_invalid_constants_unfolded():
+    assert str(simplify(parse("log(-1) + x0"))) == "log(-1.0) + x0"
