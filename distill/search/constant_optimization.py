@@ -56,40 +56,47 @@ def _loss_at(expr: Expression, c, data: Dataset) -> float:
 
 def _lm(expr: Expression, c, data: Dataset, iterations: int):
     """Levenberg-Marquardt on the (weighted) squared error; returns (c, loss, evaluations)."""
-    sw = None if data.weights is None else np.sqrt(data.weights / data.weights.sum())
-    n = data.n_rows
-    lam = 1e-3
-    evals = 0
-    pred, J = jacobian_prepared(expr.with_constants(c), data.Xt)
-    evals += 1
-    f = float(data.losses_of(pred[None, :])[0])
-    if not np.isfinite(f) or not np.all(np.isfinite(J)):
-        return c, f, evals
-    for _ in range(iterations):
-        r = pred - data.y
-        Jw = J
+    y = data.y
+    if data.weights is None:
+        sw = None
+        scale = 1.0 / data.n_rows
+    else:
+        sw = np.sqrt(data.weights)
+        scale = 1.0 / float(data.weights.sum())
+
+    def residual_jac(cc):
+        pred, J = jacobian_prepared(expr.with_constants(cc), data.Xt)
+        r = pred - y
         if sw is not None:
             r = r * sw
-            Jw = J * sw[:, None]
-        else:
-            r = r / np.sqrt(n)
-            Jw = J / np.sqrt(n)
-        A = Jw.T @ Jw
-        g = Jw.T @ r
+            J = J * sw[:, None]
+        f = float(r @ r) * scale
+        return (f if np.isfinite(f) else np.inf), r, J
+
+    f, r, J = residual_jac(c)
+    evals = 1
+    if not np.isfinite(f):
+        return c, f, evals
+    lam = 1e-3
+    eye = np.eye(c.size) * 1e-12
+    for _ in range(iterations):
+        A = J.T @ J
+        g = J.T @ r
+        dA = np.diag(A).copy()
         improved = False
         for _try in range(4):
-            D = np.diag(np.diag(A)) * lam + 1e-12 * np.eye(A.shape[0])
+            M = A + eye
+            M[np.diag_indices_from(M)] += lam * dA
             try:
-                step = np.linalg.solve(A + D, -g)
+                step = np.linalg.solve(M, -g)
             except np.linalg.LinAlgError:
                 lam *= 10
                 continue
             c_new = c + step
-            p_new, J_new = jacobian_prepared(expr.with_constants(c_new), data.Xt)
+            f_new, r_new, J_new = residual_jac(c_new)
             evals += 1
-            f_new = float(data.losses_of(p_new[None, :])[0])
-            if np.isfinite(f_new) and f_new < f and np.all(np.isfinite(J_new)):
-                c, f, pred, J = c_new, f_new, p_new, J_new
+            if f_new < f:
+                c, f, r, J = c_new, f_new, r_new, J_new
                 lam = max(lam / 3, 1e-9)
                 improved = True
                 break

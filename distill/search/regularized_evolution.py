@@ -58,6 +58,23 @@ def evolve(
     Stops early at ``deadline`` (a ``time.time()`` value), after ``max_evals`` evaluations,
     or once a child reaches ``stop_loss``.
     """
+    from distill.search import packed
+
+    if packed.supports(data, options):
+        return packed.evolve_compiled(
+            islands,
+            data,
+            options,
+            rngs,
+            ncycles=ncycles,
+            maxsize=maxsize,
+            frequencies=frequencies,
+            birth=birth,
+            bests=bests,
+            deadline=deadline,
+            max_evals=max_evals,
+            stop_loss=stop_loss,
+        )
     tournament = Tournament(options)
     steps = math.ceil(options.population_size / options.tournament_selection_n)
     parsimony = options.parsimony
