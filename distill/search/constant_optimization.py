@@ -38,7 +38,8 @@ def optimize_constants(t: Tree, loss: float, data: Dataset, options, rng) -> tup
     best_c, best_loss, evals = c0, loss, 0
     starts = [c0] + [c0 * (1 + 0.5 * rng.standard_normal(k)) for _ in range(options.optimizer_nrestarts)]
     for x0 in starts:
-        c, f, n = fit(expr, x0, data, options.optimizer_iterations)
+        with np.errstate(all="ignore"):
+            c, f, n = fit(expr, x0, data, options.optimizer_iterations)
         evals += n
         if f < best_loss:
             best_c, best_loss = c, f

@@ -11,7 +11,6 @@ codes), ``nfeat`` and the constants of constant perturbation.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
 from distill.search.rng import normal, randint, uniform
