@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -41,6 +42,8 @@ def _done(out: Path) -> set:
 
 
 def _commit() -> str:
+    if os.environ.get("DISTILL_COMMIT"):
+        return os.environ["DISTILL_COMMIT"]
     try:
         return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
