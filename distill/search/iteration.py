@@ -8,6 +8,7 @@ same in the head process or in a worker.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -50,14 +51,14 @@ def run_iteration(
         max_evals=max_evals,
         stop_loss=stop_loss,
     )
-    evals += optimize_and_simplify(islands, data, options, rngs, maxsize)
+    evals += optimize_and_simplify(islands, data, options, rngs, maxsize, deadline)
     for pop, best in zip(islands, bests, strict=True):
         for t, loss, cx in zip(pop.trees, pop.loss.tolist(), pop.complexity.tolist(), strict=True):
             best.offer(t, loss, cx)
     return birth, evals, bests
 
 
-def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsize: int) -> int:
+def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsize: int, deadline=None) -> int:
     """Simplify every member, fit the constants of a random fraction, and (with batching, or
     after simplification) recompute the full-data losses in one batch. Returns evaluations."""
     evals = 0
@@ -83,6 +84,8 @@ def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsiz
         for pop, rng in zip(islands, rngs, strict=False):
             chosen = np.flatnonzero(rng.random(pop.n) < options.optimizer_probability)
             for j in chosen.tolist():
+                if deadline is not None and time.time() >= deadline:
+                    break  # the timeout wins over constant fitting
                 if not math.isfinite(pop.loss[j]):
                     continue
                 t, loss, n = optimize_constants(pop.trees[j], float(pop.loss[j]), data, options, rng)
