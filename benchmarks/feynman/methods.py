@@ -10,6 +10,15 @@ import numpy as np
 import sympy
 
 UNARY = ["sin", "cos", "exp", "log", "sqrt", "square"]
+# No trigonometric function inside another, no exp/log inside exp/log, no sqrt of sqrt (the
+# usual PySR advice for physics data).
+NESTED = {
+    "sin": {"sin": 0, "cos": 0},
+    "cos": {"sin": 0, "cos": 0},
+    "exp": {"exp": 0, "log": 0},
+    "log": {"exp": 0, "log": 0},
+    "sqrt": {"sqrt": 0},
+}
 
 
 def fit_distill(X, y, names, seconds, seed, noise, procs=2):
