@@ -321,6 +321,17 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
             batch_size=self.batch_size,
         )
 
+    def _early_stop(self):
+        cond = self.early_stop_condition
+        if cond is None or callable(cond):
+            return cond
+        if isinstance(cond, (int, float, np.integer, np.floating)) and not isinstance(cond, bool):
+            return float(cond)
+        raise ValueError(
+            "early_stop_condition: expected None, a loss threshold (float) or a callable "
+            f"f(loss, complexity) -> bool, got {cond!r} (Julia code strings are not supported)"
+        )
+
     def _seed(self) -> int:
         if self.deterministic and self.random_state is None:
             raise ValueError("deterministic: True needs random_state set to an integer seed, got None")
@@ -416,7 +427,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
                     niterations=total,
                     timeout_in_seconds=budget_left,
                     max_evals=self.max_evals,
-                    early_stop_condition=self.early_stop_condition,
+                    early_stop_condition=self._early_stop(),
                     procs=procs,
                     seed=seed + i,
                     state=state,

@@ -237,3 +237,27 @@ def test_progress_bar_reports_loss_and_rate(linear, capsys):
     SymbolicRegressor(random_state=0, **{**TINY, "progress": True}).fit(X, y)
     err = capsys.readouterr().err
     assert "best_loss=" in err and "evals/s=" in err and "front=" in err
+
+
+def test_early_stop_condition_is_validated(linear):
+    with pytest.raises(ValueError, match="early_stop_condition"):
+        SymbolicRegressor(early_stop_condition="stop_if(loss, c) = loss < 1", **TINY).fit(*linear)
+
+
+def test_batching_still_finds_a_linear_law(linear):
+    X, y = linear
+    m = SymbolicRegressor(random_state=0, batching=True, batch_size=20, **{**TINY, "niterations": 10}).fit(
+        X, y
+    )
+    assert m.score(X, y) > 0.9
+    assert np.isfinite(m.equations_["loss"]).all()  # losses reported on the full data
+
+
+def test_warmup_grows_the_size_limit():
+    from distill.search.options import Options
+    from distill.search.search import current_maxsize
+
+    o = Options(maxsize=23, warmup_maxsize_by=0.5)
+    sizes = [current_maxsize(o, i, 10) for i in range(10)]
+    assert sizes[0] == 3 and sizes[-1] == 23 and sizes == sorted(sizes)
+    assert current_maxsize(Options(maxsize=23), 0, 10) == 23
