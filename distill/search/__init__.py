@@ -4,10 +4,11 @@ The estimator is imported lazily so that worker processes, which need only the s
 do not import scikit-learn and pandas.
 """
 
+from distill.search.loss import Dataset
 from distill.search.options import Options
-from distill.search.search import equation_search
+from distill.search.search import SearchState, equation_search
 
-__all__ = ["Options", "SymbolicRegressor", "equation_search"]
+__all__ = ["Dataset", "Options", "SearchState", "SymbolicRegressor", "equation_search"]
 
 
 def __getattr__(name):

@@ -609,7 +609,21 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         return rows[0] if isinstance(self.equations_, pd.DataFrame) else rows
 
     def predict(self, X, index=None):
-        """Predictions of the selected equation (or of row ``index`` of ``equations_``)."""
+        """Predictions of the selected equation.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, shape (n_samples, n_features)
+            Inputs, with the columns the regressor was fitted on.
+        index : int or list of int, optional
+            Row of ``equations_`` to use (one per output with several outputs); default:
+            the equation chosen by ``model_selection``.
+
+        Returns
+        -------
+        ndarray, shape (n_samples,) or (n_samples, n_outputs)
+            NaN where the equation is undefined (e.g. log of a negative number).
+        """
         check_is_fitted(self, "equations_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         if self.selection_mask_ is not None:
@@ -625,15 +639,20 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         return out[0] if isinstance(self.equations_, pd.DataFrame) else out
 
     def sympy(self, index=None):
-        """The selected equation as a sympy expression."""
+        """The selected equation (or row ``index`` of ``equations_``) as a sympy expression;
+        a list with several outputs."""
         return self._pick(index, engine.to_sympy)
 
     def latex(self, index=None):
-        """The selected equation in LaTeX."""
+        """The selected equation (or row ``index``) in LaTeX; a list with several outputs."""
         return self._pick(index, engine.to_latex)
 
     def pytorch(self, index=None):
-        """The selected equation as a ``torch.nn.Module`` whose constants are trainable."""
+        """The selected equation (or row ``index``) as a ``torch.nn.Module``.
+
+        Its constants are trainable parameters; ``forward(X)`` takes X of shape
+        (n_samples, n_features). A list with several outputs.
+        """
         return self._pick(index, engine.to_torch)
 
     def __repr__(self, N_CHAR_MAX=700):
