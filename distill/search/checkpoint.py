@@ -31,9 +31,9 @@ def _pack(trees: list[Tree], prefix: str, out: dict) -> None:
     out[prefix + "args"] = (
         np.concatenate([t.args for t in trees]) if trees else np.zeros(0, np.int32)
     ).astype(np.int32)
-    out[prefix + "values"] = (
-        np.concatenate([t.values for t in trees]) if trees else np.zeros(0)
-    ).astype(np.float64)
+    out[prefix + "values"] = (np.concatenate([t.values for t in trees]) if trees else np.zeros(0)).astype(
+        np.float64
+    )
 
 
 def _unpack(arrays, prefix: str) -> list[Tree]:
@@ -162,13 +162,10 @@ def load_checkpoint(directory) -> tuple[list[SearchState | None], dict]:
         )
     doc = json.loads(jpath.read_text())
     if doc.get("format") != FORMAT:
-        raise ValueError(
-            f"checkpoint format {doc.get('format')!r} is not supported (expected {FORMAT})"
-        )
+        raise ValueError(f"checkpoint format {doc.get('format')!r} is not supported (expected {FORMAT})")
     with np.load(npath, allow_pickle=False) as arrays:
         states = [
-            None if m is None else state_from(arrays, m, f"out{i}_")
-            for i, m in enumerate(doc["outputs"])
+            None if m is None else state_from(arrays, m, f"out{i}_") for i, m in enumerate(doc["outputs"])
         ]
     return states, doc
 

@@ -20,9 +20,7 @@ from distill.search.loss import Dataset, _l2
 from distill.search.mutation_functions import Tree
 
 
-def optimize_constants(
-    t: Tree, loss: float, data: Dataset, options, rng
-) -> tuple[Tree, float, int]:
+def optimize_constants(t: Tree, loss: float, data: Dataset, options, rng) -> tuple[Tree, float, int]:
     """Best constants found for ``t``; returns (tree, loss, number of evaluations)."""
     mask = t.codes == CONST
     k = int(mask.sum())
@@ -38,11 +36,10 @@ def optimize_constants(
     else:
         fit = _bfgs
     best_c, best_loss, evals = c0, loss, 0
-    starts = [c0] + [
-        c0 * (1 + 0.5 * rng.standard_normal(k)) for _ in range(options.optimizer_nrestarts)
-    ]
+    starts = [c0] + [c0 * (1 + 0.5 * rng.standard_normal(k)) for _ in range(options.optimizer_nrestarts)]
     for x0 in starts:
-        c, f, n = fit(expr, x0, data, options.optimizer_iterations)
+        with np.errstate(all="ignore"):
+            c, f, n = fit(expr, x0, data, options.optimizer_iterations)
         evals += n
         if f < best_loss:
             best_c, best_loss = c, f
@@ -60,40 +57,47 @@ def _loss_at(expr: Expression, c, data: Dataset) -> float:
 
 def _lm(expr: Expression, c, data: Dataset, iterations: int):
     """Levenberg-Marquardt on the (weighted) squared error; returns (c, loss, evaluations)."""
-    sw = None if data.weights is None else np.sqrt(data.weights / data.weights.sum())
-    n = data.n_rows
-    lam = 1e-3
-    evals = 0
-    pred, J = jacobian_prepared(expr.with_constants(c), data.Xt)
-    evals += 1
-    f = float(data.losses_of(pred[None, :])[0])
-    if not np.isfinite(f) or not np.all(np.isfinite(J)):
-        return c, f, evals
-    for _ in range(iterations):
-        r = pred - data.y
-        Jw = J
+    y = data.y
+    if data.weights is None:
+        sw = None
+        scale = 1.0 / data.n_rows
+    else:
+        sw = np.sqrt(data.weights)
+        scale = 1.0 / float(data.weights.sum())
+
+    def residual_jac(cc):
+        pred, J = jacobian_prepared(expr.with_constants(cc), data.Xt)
+        r = pred - y
         if sw is not None:
             r = r * sw
-            Jw = J * sw[:, None]
-        else:
-            r = r / np.sqrt(n)
-            Jw = J / np.sqrt(n)
-        A = Jw.T @ Jw
-        g = Jw.T @ r
+            J = J * sw[:, None]
+        f = float(r @ r) * scale
+        return (f if np.isfinite(f) else np.inf), r, J
+
+    f, r, J = residual_jac(c)
+    evals = 1
+    if not np.isfinite(f):
+        return c, f, evals
+    lam = 1e-3
+    eye = np.eye(c.size) * 1e-12
+    for _ in range(iterations):
+        A = J.T @ J
+        g = J.T @ r
+        dA = np.diag(A).copy()
         improved = False
         for _try in range(4):
-            D = np.diag(np.diag(A)) * lam + 1e-12 * np.eye(A.shape[0])
+            M = A + eye
+            M[np.diag_indices_from(M)] += lam * dA
             try:
-                step = np.linalg.solve(A + D, -g)
+                step = np.linalg.solve(M, -g)
             except np.linalg.LinAlgError:
                 lam *= 10
                 continue
             c_new = c + step
-            p_new, J_new = jacobian_prepared(expr.with_constants(c_new), data.Xt)
+            f_new, r_new, J_new = residual_jac(c_new)
             evals += 1
-            f_new = float(data.losses_of(p_new[None, :])[0])
-            if np.isfinite(f_new) and f_new < f and np.all(np.isfinite(J_new)):
-                c, f, pred, J = c_new, f_new, p_new, J_new
+            if f_new < f:
+                c, f, r, J = c_new, f_new, r_new, J_new
                 lam = max(lam / 3, 1e-9)
                 improved = True
                 break
@@ -120,9 +124,7 @@ def _bfgs(expr: Expression, c, data: Dataset, iterations: int, method: str = "BF
         f0 = fun(c)
         if not np.isfinite(f0):
             return c, f0, evals[0]
-        res = minimize(
-            lambda x: min(fun(x), 1e300), c, method=method, options={"maxiter": iterations}
-        )
+        res = minimize(lambda x: min(fun(x), 1e300), c, method=method, options={"maxiter": iterations})
     x = np.asarray(res.x, dtype=np.float64)
     f = _loss_at(expr, x, data)
     return (x, f, evals[0]) if f < f0 else (c, f0, evals[0])

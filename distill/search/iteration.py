@@ -8,6 +8,7 @@ same in the head process or in a worker.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -32,8 +33,9 @@ def run_iteration(
     max_evals=math.inf,
     stop_loss=None,
 ):
-    """Evolve ``islands`` for one iteration in place; returns (birth, evals, best seen)."""
-    best = BestSeen(options.maxsize)
+    """Evolve ``islands`` for one iteration in place; returns (birth, evals, best seen per
+    island)."""
+    bests = [BestSeen(options.maxsize) for _ in islands]
     birth, evals = evolve(
         islands,
         data,
@@ -44,19 +46,19 @@ def run_iteration(
         maxsize=maxsize,
         frequencies=frequencies,
         birth=birth,
-        best=best,
+        bests=bests,
         deadline=deadline,
         max_evals=max_evals,
         stop_loss=stop_loss,
     )
-    evals += optimize_and_simplify(islands, data, options, rngs, maxsize)
-    for pop in islands:
-        for t, loss, cx in zip(pop.trees, pop.loss.tolist(), pop.complexity.tolist(), strict=False):
+    evals += optimize_and_simplify(islands, data, options, rngs, maxsize, deadline)
+    for pop, best in zip(islands, bests, strict=True):
+        for t, loss, cx in zip(pop.trees, pop.loss.tolist(), pop.complexity.tolist(), strict=True):
             best.offer(t, loss, cx)
-    return birth, evals, best
+    return birth, evals, bests
 
 
-def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsize: int) -> int:
+def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsize: int, deadline=None) -> int:
     """Simplify every member, fit the constants of a random fraction, and (with batching, or
     after simplification) recompute the full-data losses in one batch. Returns evaluations."""
     evals = 0
@@ -82,11 +84,11 @@ def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsiz
         for pop, rng in zip(islands, rngs, strict=False):
             chosen = np.flatnonzero(rng.random(pop.n) < options.optimizer_probability)
             for j in chosen.tolist():
+                if deadline is not None and time.time() >= deadline:
+                    break  # the timeout wins over constant fitting
                 if not math.isfinite(pop.loss[j]):
                     continue
-                t, loss, n = optimize_constants(
-                    pop.trees[j], float(pop.loss[j]), data, options, rng
-                )
+                t, loss, n = optimize_constants(pop.trees[j], float(pop.loss[j]), data, options, rng)
                 evals += n
                 pop.trees[j] = t
                 pop.loss[j] = loss

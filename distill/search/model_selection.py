@@ -37,6 +37,5 @@ def choose(losses, scores, model_selection: str = "best") -> int:
         ok = losses <= 1.5 * np.min(losses)
         return int(np.flatnonzero(ok)[np.argmax(scores[ok])])
     raise ValueError(
-        f"model_selection: expected one of {', '.join(map(repr, MODEL_SELECTIONS))}, "
-        f"got {model_selection!r}"
+        f"model_selection: expected one of {', '.join(map(repr, MODEL_SELECTIONS))}, got {model_selection!r}"
     )

@@ -42,9 +42,7 @@ class Mutator:
     def __init__(self, options, n_features: int):
         self.options = options
         self.n_features = n_features
-        self.base = np.array(
-            [getattr(options.mutation_weights, n) for n in NAMES], dtype=np.float64
-        )
+        self.base = np.array([getattr(options.mutation_weights, n) for n in NAMES], dtype=np.float64)
         if not options.should_simplify:
             self.base[_IDX["simplify"]] = 0.0
         if n_features < 2:
@@ -93,9 +91,7 @@ class Mutator:
         opts = self.options
         name = "do_nothing"
         for _ in range(opts.max_attempts):
-            name = NAMES[
-                min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), len(NAMES) - 1)
-            ]
+            name = NAMES[min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), len(NAMES) - 1)]
             if name == "do_nothing":
                 return t, name
             if name == "simplify":

@@ -39,12 +39,8 @@ def node(code: int) -> Tree:
 
 def random_leaf(rng, n_features: int) -> Tree:
     if rng.random() < 0.5:
-        return Tree(
-            np.array([CONST], np.int16), np.zeros(1, np.int32), np.array([rng.standard_normal()])
-        )
-    return Tree(
-        np.array([VAR], np.int16), np.array([rng.integers(n_features)], np.int32), np.zeros(1)
-    )
+        return Tree(np.array([CONST], np.int16), np.zeros(1, np.int32), np.array([rng.standard_normal()]))
+    return Tree(np.array([VAR], np.int16), np.array([rng.integers(n_features)], np.int32), np.zeros(1))
 
 
 def random_operator(rng, options, arity: int | None = None) -> int:
@@ -146,9 +142,7 @@ def add_node(t: Tree, rng, options, n_features) -> Tree | None:
     if rng.random() < 0.5:
         leaves = np.flatnonzero(ARITY[t.codes] == 0)
         i = int(leaves[rng.integers(leaves.size)])
-        return replace(
-            t, subtree_starts(t.codes), i, _new_op_around(rng, options, n_features, None)
-        )
+        return replace(t, subtree_starts(t.codes), i, _new_op_around(rng, options, n_features, None))
     return _new_op_around(rng, options, n_features, t)
 
 

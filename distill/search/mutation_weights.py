@@ -33,9 +33,7 @@ class MutationWeights:
             if k not in names:
                 close = difflib.get_close_matches(k, names, n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
-                raise ValueError(
-                    f"weight_{k}: unknown mutation {k!r}.{hint} Known: {', '.join(names)}"
-                )
+                raise ValueError(f"weight_{k}: unknown mutation {k!r}.{hint} Known: {', '.join(names)}")
             if not (isinstance(v, (int, float)) and v >= 0):
                 raise ValueError(f"weight_{k}: expected a non-negative number, got {v!r}")
         return cls(**{**asdict(cls()), **d})

@@ -74,9 +74,7 @@ class Options:
         ):
             for o, c in zip(getattr(self, name), codes, strict=False):
                 if ARITY[c] != arity:
-                    raise ValueError(
-                        f"{name}: {o!r} takes {ARITY[c]} argument(s), expected {arity}"
-                    )
+                    raise ValueError(f"{name}: {o!r} takes {ARITY[c]} argument(s), expected {arity}")
         if self.binary_codes.size == 0 and self.unary_codes.size == 0:
             raise ValueError("binary_operators / unary_operators: need at least one operator")
         if not (isinstance(self.maxsize, (int, np.integer)) and self.maxsize >= 1):
@@ -143,9 +141,7 @@ class Options:
                 lim[op.code] = [float(value[0]), float(value[1])]
             else:
                 if isinstance(value, (tuple, list)):
-                    raise ValueError(
-                        f"constraints[{name!r}]: unary operator needs one number, got {value!r}"
-                    )
+                    raise ValueError(f"constraints[{name!r}]: unary operator needs one number, got {value!r}")
                 lim[op.code, 0] = float(value)
         self.arg_limits = lim
         self.has_constraints = bool(np.any(lim >= 0))
@@ -159,9 +155,7 @@ class Options:
                     f"nesting, got {inner!r}"
                 )
             for iname, n in inner.items():
-                nested.append(
-                    (o, resolve_operator(iname, argument="nested_constraints").code, int(n))
-                )
+                nested.append((o, resolve_operator(iname, argument="nested_constraints").code, int(n)))
         self.nested = nested
         del used
 

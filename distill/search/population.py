@@ -97,9 +97,7 @@ class Tournament:
         p = options.tournament_selection_p
         w = p * (1 - p) ** np.arange(self.n)
         self.cdf = np.cumsum(w / w.sum())
-        self.scaling = (
-            options.adaptive_parsimony_scaling if options.use_frequency_in_tournament else 0.0
-        )
+        self.scaling = options.adaptive_parsimony_scaling if options.use_frequency_in_tournament else 0.0
 
     def select(self, pop: Population, rng, frequencies: np.ndarray) -> int:
         idx = rng.permutation(pop.n)[: self.n]

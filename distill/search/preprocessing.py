@@ -6,9 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def denoise_target(
-    X: np.ndarray, y: np.ndarray, weights, seed: int, max_rows: int = 2000
-) -> np.ndarray:
+def denoise_target(X: np.ndarray, y: np.ndarray, weights, seed: int, max_rows: int = 2000) -> np.ndarray:
     """``y`` smoothed by a Gaussian process (RBF + white noise + constant kernel).
 
     The process is fitted on at most ``max_rows`` rows (its cost is cubic) and predicts

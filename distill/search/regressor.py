@@ -321,20 +321,27 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
             batch_size=self.batch_size,
         )
 
+    def _early_stop(self):
+        cond = self.early_stop_condition
+        if cond is None or callable(cond):
+            return cond
+        if isinstance(cond, (int, float, np.integer, np.floating)) and not isinstance(cond, bool):
+            return float(cond)
+        raise ValueError(
+            "early_stop_condition: expected None, a loss threshold (float) or a callable "
+            f"f(loss, complexity) -> bool, got {cond!r} (Julia code strings are not supported)"
+        )
+
     def _seed(self) -> int:
         if self.deterministic and self.random_state is None:
-            raise ValueError(
-                "deterministic: True needs random_state set to an integer seed, got None"
-            )
+            raise ValueError("deterministic: True needs random_state set to an integer seed, got None")
         if self.random_state is None:
             return int(np.random.SeedSequence().entropy % (2**63))
         if isinstance(self.random_state, np.random.RandomState):
             return int(self.random_state.randint(0, 2**31 - 1))
         if isinstance(self.random_state, (int, np.integer)) and self.random_state >= 0:
             return int(self.random_state)
-        raise ValueError(
-            f"random_state: expected None or a non-negative integer, got {self.random_state!r}"
-        )
+        raise ValueError(f"random_state: expected None or a non-negative integer, got {self.random_state!r}")
 
     def _procs(self) -> int:
         if self.procs is None:
@@ -366,9 +373,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         seed = self._seed()
         procs = self._procs()
         X_names = None
-        if isinstance(X, pd.DataFrame) and all(
-            isinstance(c, str) and c.isidentifier() for c in X.columns
-        ):
+        if isinstance(X, pd.DataFrame) and all(isinstance(c, str) and c.isidentifier() for c in X.columns):
             X_names = list(X.columns)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
         n_features = X.shape[1]
@@ -379,13 +384,9 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
             if weights.shape != (X.shape[0],):
                 raise ValueError(f"weights: expected shape ({X.shape[0]},), got {weights.shape}")
             if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
-                raise ValueError(
-                    "weights: expected finite, non-negative values with a positive sum"
-                )
+                raise ValueError("weights: expected finite, non-negative values with a positive sum")
         if self.denoise:
-            y2 = np.column_stack(
-                [denoise_target(X, y2[:, i], weights, seed) for i in range(y2.shape[1])]
-            )
+            y2 = np.column_stack([denoise_target(X, y2[:, i], weights, seed) for i in range(y2.shape[1])])
         self.selection_mask_ = None
         if self.select_k_features is not None:
             self.selection_mask_ = select_features(X, y2, int(self.select_k_features), seed)
@@ -426,7 +427,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
                     niterations=total,
                     timeout_in_seconds=budget_left,
                     max_evals=self.max_evals,
-                    early_stop_condition=self.early_stop_condition,
+                    early_stop_condition=self._early_stop(),
                     procs=procs,
                     seed=seed + i,
                     state=state,
@@ -458,8 +459,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         for v in variable_names:
             if not v.isidentifier():
                 raise ValueError(
-                    f"variable_names: {v!r} is not a valid identifier; use names "
-                    "such as 'x', 'm1' or 'dx'"
+                    f"variable_names: {v!r} is not a valid identifier; use names such as 'x', 'm1' or 'dx'"
                 )
         if len(set(variable_names)) != len(variable_names):
             raise ValueError(f"variable_names: names must be distinct, got {variable_names!r}")
@@ -472,10 +472,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         states = self.__dict__.get("states_")
         if states is not None and len(states) == n_outputs and all(s is not None for s in states):
             return states, ("checkpoint" if self.__dict__.get("_from_checkpoint") else "memory")
-        if (
-            self.output_directory is not None
-            and (Path(self.output_directory) / "checkpoint.json").exists()
-        ):
+        if self.output_directory is not None and (Path(self.output_directory) / "checkpoint.json").exists():
             loaded, doc = load_checkpoint(self.output_directory)
             if len(loaded) != n_outputs or doc.get("n_features") != n_features:
                 raise ValueError(
@@ -547,8 +544,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
             "params": {
                 k: v
                 for k, v in self.get_params().items()
-                if isinstance(v, (int, float, str, bool, list, tuple, dict, type(None)))
-                and not callable(v)
+                if isinstance(v, (int, float, str, bool, list, tuple, dict, type(None))) and not callable(v)
             },
         }
         save_checkpoint(self.output_directory, self.states_, info)
@@ -602,9 +598,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         frames = self._frames()
         if isinstance(index, (list, tuple)):
             if len(index) != len(frames):
-                raise ValueError(
-                    f"index: expected one index per output ({len(frames)}), got {index!r}"
-                )
+                raise ValueError(f"index: expected one index per output ({len(frames)}), got {index!r}")
             return frames, [self._index(df, k) for df, k in zip(frames, index, strict=False)]
         return frames, [self._index(df, index) for df in frames]
 
@@ -615,7 +609,21 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         return rows[0] if isinstance(self.equations_, pd.DataFrame) else rows
 
     def predict(self, X, index=None):
-        """Predictions of the selected equation (or of row ``index`` of ``equations_``)."""
+        """Predictions of the selected equation.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, shape (n_samples, n_features)
+            Inputs, with the columns the regressor was fitted on.
+        index : int or list of int, optional
+            Row of ``equations_`` to use (one per output with several outputs); default:
+            the equation chosen by ``model_selection``.
+
+        Returns
+        -------
+        ndarray, shape (n_samples,) or (n_samples, n_outputs)
+            NaN where the equation is undefined (e.g. log of a negative number).
+        """
         check_is_fitted(self, "equations_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         if self.selection_mask_ is not None:
@@ -631,15 +639,20 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         return out[0] if isinstance(self.equations_, pd.DataFrame) else out
 
     def sympy(self, index=None):
-        """The selected equation as a sympy expression."""
+        """The selected equation (or row ``index`` of ``equations_``) as a sympy expression;
+        a list with several outputs."""
         return self._pick(index, engine.to_sympy)
 
     def latex(self, index=None):
-        """The selected equation in LaTeX."""
+        """The selected equation (or row ``index``) in LaTeX; a list with several outputs."""
         return self._pick(index, engine.to_latex)
 
     def pytorch(self, index=None):
-        """The selected equation as a ``torch.nn.Module`` whose constants are trainable."""
+        """The selected equation (or row ``index``) as a ``torch.nn.Module``.
+
+        Its constants are trainable parameters; ``forward(X)`` takes X of shape
+        (n_samples, n_features). A list with several outputs.
+        """
         return self._pick(index, engine.to_torch)
 
     def __repr__(self, N_CHAR_MAX=700):

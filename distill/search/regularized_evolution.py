@@ -45,7 +45,7 @@ def evolve(
     maxsize: int,
     frequencies: np.ndarray,
     birth: int,
-    best: BestSeen,
+    bests: list[BestSeen],
     deadline: float | None = None,
     max_evals: float = math.inf,
     stop_loss: float | None = None,
@@ -58,6 +58,23 @@ def evolve(
     Stops early at ``deadline`` (a ``time.time()`` value), after ``max_evals`` evaluations,
     or once a child reaches ``stop_loss``.
     """
+    from distill.search import packed
+
+    if packed.supports(data, options):
+        return packed.evolve_compiled(
+            islands,
+            data,
+            options,
+            rngs,
+            ncycles=ncycles,
+            maxsize=maxsize,
+            frequencies=frequencies,
+            birth=birth,
+            bests=bests,
+            deadline=deadline,
+            max_evals=max_evals,
+            stop_loss=stop_loss,
+        )
     tournament = Tournament(options)
     steps = math.ceil(options.population_size / options.tournament_selection_n)
     parsimony = options.parsimony
@@ -66,6 +83,7 @@ def evolve(
     cx_of = options.complexity_of
     nfreq = frequencies.size - 1
     evals = 0
+    lowest = math.inf
     for _cycle in range(ncycles):
         for _step in range(steps):
             plans = []  # (island, kind, [child trees], [child complexities], parent complexity)
@@ -76,9 +94,7 @@ def evolve(
                     b = pop.trees[tournament.select(pop, rng, frequencies)]
                     kids = mutator.crossover(a, b, rng, maxsize)
                     if kids is not None:
-                        plans.append(
-                            (k, "crossover", list(kids), [cx_of(c.codes) for c in kids], 0)
-                        )
+                        plans.append((k, "crossover", list(kids), [cx_of(c.codes) for c in kids], 0))
                     continue
                 j = tournament.select(pop, rng, frequencies)
                 parent = pop.trees[j]
@@ -88,9 +104,7 @@ def evolve(
                 if name == "do_nothing":
                     plans.append((k, "same", [child], [int(pop.complexity[j])], float(pop.loss[j])))
                 else:
-                    plans.append(
-                        (k, "mutate", [child], [cx_of(child.codes)], int(pop.complexity[j]))
-                    )
+                    plans.append((k, "mutate", [child], [cx_of(child.codes)], int(pop.complexity[j])))
             fresh = [t for p in plans if p[1] != "same" for t in p[2]]
             rows = None
             if options.batching and data.n_rows > options.batch_size:
@@ -119,8 +133,9 @@ def evolve(
                     birth += 1
                     pop.replace(pop.oldest(), t, loss, loss / norm + parsimony * cx, cx, birth)
                     if rows is None:
-                        best.offer(t, loss, cx)
-            if stop_loss is not None and fresh and rows is None and best.loss.min() <= stop_loss:
+                        bests[k].offer(t, loss, cx)
+                        lowest = min(lowest, loss)
+            if stop_loss is not None and lowest <= stop_loss:
                 return birth, evals
         if evals >= max_evals or (deadline is not None and time.time() >= deadline):
             break

@@ -168,9 +168,7 @@ def equation_search(
     return state
 
 
-def _one_iteration(
-    state, data, options, workers, seed, niterations, deadline, evals_left, stop_loss
-):
+def _one_iteration(state, data, options, workers, seed, niterations, deadline, evals_left, stop_loss):
     maxsize = current_maxsize(options, state.iteration, niterations)
     frequencies = state.stats.normalized.copy()
     islands, birth, evals, bests = workers.iterate(

@@ -31,9 +31,7 @@ def test_maxsize_and_maxdepth():
 
 
 def test_argument_complexity_constraints():
-    o = Options(
-        binary_operators=("+", "^"), unary_operators=("sin",), constraints={"^": (-1, 1), "sin": 3}
-    )
+    o = Options(binary_operators=("+", "^"), unary_operators=("sin",), constraints={"^": (-1, 1), "sin": 3})
     assert check_constraints(build(0, 1, "+", 2.0, "^"), o, 30)
     assert not check_constraints(build(0, 0, 1, "+", "^"), o, 30)
     assert check_constraints(build(0, 1, "+", "sin"), o, 30)

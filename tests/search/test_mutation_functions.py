@@ -48,9 +48,7 @@ def test_mutations_give_wellformed_trees(fn):
 
 def test_mutate_constant_changes_one_constant_only():
     rng = np.random.default_rng(2)
-    t = mf.Tree(
-        np.array([CONST, VAR, 4], np.int16), np.array([0, 1, 0], np.int32), np.array([2.0, 0, 0])
-    )
+    t = mf.Tree(np.array([CONST, VAR, 4], np.int16), np.array([0, 1, 0], np.int32), np.array([2.0, 0, 0]))
     child = mf.mutate_constant(t, rng, OPTS, 3)
     assert child.values[0] != 2.0 and 2.0 / 1.3 <= abs(child.values[0]) <= 2.0 * 1.3
     assert np.array_equal(child.codes, t.codes)

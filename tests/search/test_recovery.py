@@ -13,9 +13,9 @@ def test_recovers_product_with_cosine(rng):
     X = rng.uniform(-3, 3, (300, 2))
     y = 2.5 * X[:, 0] * np.cos(X[:, 1]) + 1
     t = time.time()
-    m = SymbolicRegressor(
-        unary_operators=["cos"], random_state=0, early_stop_condition=1e-12, **FAST
-    ).fit(X, y)
+    m = SymbolicRegressor(unary_operators=["cos"], random_state=0, early_stop_condition=1e-12, **FAST).fit(
+        X, y
+    )
     assert time.time() - t < 40
     x0, x1 = sympy.symbols("x0 x1")
     assert symbolically_equal(m.sympy(), 2.5 * x0 * sympy.cos(x1) + 1), m.sympy()

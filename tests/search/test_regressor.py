@@ -60,9 +60,7 @@ def test_exports_agree_with_predict(fitted, linear):
     module = fitted.pytorch()
     out = module(torch.tensor(X)).detach().numpy()  # constants in torch's default dtype
     np.testing.assert_allclose(np.broadcast_to(out, pred.shape), pred, rtol=1e-5, atol=1e-5)
-    assert any(p.requires_grad for p in module.parameters()) == (
-        fitted.sympy().atoms(sympy.Float) != set()
-    )
+    assert any(p.requires_grad for p in module.parameters()) == (fitted.sympy().atoms(sympy.Float) != set())
     assert isinstance(fitted.latex(), str) and fitted.latex()
     for i in range(len(fitted.equations_)):
         assert fitted.predict(X, index=i).shape == (len(X),)
@@ -130,9 +128,9 @@ def test_dataframe_names_the_variables():
     rng = np.random.default_rng(2)
     df = pd.DataFrame({"mass": rng.uniform(1, 2, 50), "speed": rng.uniform(1, 2, 50)})
     y = df["mass"].to_numpy() * 2
-    m = SymbolicRegressor(
-        random_state=0, early_stop_condition=1e-12, **{**TINY, "niterations": 20}
-    ).fit(df, y)
+    m = SymbolicRegressor(random_state=0, early_stop_condition=1e-12, **{**TINY, "niterations": 20}).fit(
+        df, y
+    )
     assert "mass" in str(m.sympy())
     assert m.predict(df).shape == (50,)
 
@@ -178,9 +176,7 @@ def test_huge_values_and_integers():
     rng = np.random.default_rng(3)
     X = rng.integers(1, 10, (60, 2))
     y = X[:, 0] * 1e30
-    m = SymbolicRegressor(
-        random_state=0, early_stop_condition=1e-12, **{**TINY, "niterations": 10}
-    ).fit(X, y)
+    m = SymbolicRegressor(random_state=0, early_stop_condition=1e-12, **{**TINY, "niterations": 10}).fit(X, y)
     pred = m.predict(X)
     assert np.all(np.isfinite(pred))
     assert np.max(np.abs(pred - y)) / 1e30 < 1e-3
@@ -226,3 +222,42 @@ def test_select_k_features_and_denoise():
     m = SymbolicRegressor(random_state=0, select_k_features=2, denoise=True, **TINY).fit(X, y)
     assert m.selection_mask_[3] and m.selection_mask_.sum() == 2
     assert m.predict(X).shape == (80,)
+
+
+def test_worker_processes_give_the_same_result(linear):
+    X, y = linear
+    params = {**TINY, "niterations": 2}
+    a = SymbolicRegressor(random_state=3, **{**params, "procs": 0}).fit(X, y).equations_
+    b = SymbolicRegressor(random_state=3, **{**params, "procs": 2}).fit(X, y).equations_
+    assert a["equation"].tolist() == b["equation"].tolist()
+
+
+def test_progress_bar_reports_loss_and_rate(linear, capsys):
+    X, y = linear
+    SymbolicRegressor(random_state=0, **{**TINY, "progress": True}).fit(X, y)
+    err = capsys.readouterr().err
+    assert "best_loss=" in err and "evals/s=" in err and "front=" in err
+
+
+def test_early_stop_condition_is_validated(linear):
+    with pytest.raises(ValueError, match="early_stop_condition"):
+        SymbolicRegressor(early_stop_condition="stop_if(loss, c) = loss < 1", **TINY).fit(*linear)
+
+
+def test_batching_still_finds_a_linear_law(linear):
+    X, y = linear
+    m = SymbolicRegressor(random_state=0, batching=True, batch_size=20, **{**TINY, "niterations": 10}).fit(
+        X, y
+    )
+    assert m.score(X, y) > 0.9
+    assert np.isfinite(m.equations_["loss"]).all()  # losses reported on the full data
+
+
+def test_warmup_grows_the_size_limit():
+    from distill.search.options import Options
+    from distill.search.search import current_maxsize
+
+    o = Options(maxsize=23, warmup_maxsize_by=0.5)
+    sizes = [current_maxsize(o, i, 10) for i in range(10)]
+    assert sizes[0] == 3 and sizes[-1] == 23 and sizes == sorted(sizes)
+    assert current_maxsize(Options(maxsize=23), 0, 10) == 23
