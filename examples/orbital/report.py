@@ -1,0 +1,1 @@
+"""Write REPORT.md for the orbital example (filled in below)."""
