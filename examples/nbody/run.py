@@ -1,13 +1,14 @@
 """Regenerate the n-body table (Cranmer et al. 2020, Tables 1 and 5), one cell at a time.
 
 A cell is ``<law>-<dim>d-<variant>``, e.g. ``spring-2d-bottleneck``. Each stage caches its
-result under ``<out-dir>/<cell>/`` (``data.npz``, ``run/``, ``explain/``), so a cell resumes
+result under ``<out-dir>/<cell>/`` (``run/``, ``explain/``), so a cell resumes
 where it stopped and the stages can run on different machines:
 
     python examples/nbody/run.py --cells 'spring-2d-*'              # all stages
     python examples/nbody/run.py --stage train --cells 'charge-*' --out-dir /tmp/cells
     python examples/nbody/run.py --table                            # RESULTS.md
 
+The data (``<out-dir>/data/<law>-<dim>d.npz``) are shared by the four variants of a law.
 Every finished cell appends one JSON line to ``results.jsonl``; ``--table`` writes
 ``RESULTS.md`` from the last line of each cell and lists the others as "not run".
 """
@@ -47,15 +48,16 @@ def select_cells(patterns: list[str]) -> list[str]:
 
 
 def simulate_cell(cell: str, folder: Path, args) -> Path:
+    """The cell's data file, shared by the variants of one law and dimension."""
     from distill.simulate import save_data, simulate_samples
 
-    path = folder / "data.npz"
+    law, dim, _ = parse_cell(cell)
+    path = folder.parent / "data" / f"{law}-{dim}d.npz"
     if not path.exists():
-        law, dim, _ = parse_cell(cell)
         print(f"[{cell}] simulate {args.samples:,} samples")
         data = simulate_samples(args.samples, steps_per_sim=100, law=law, dim=dim, n_bodies=4,
                                 seed=args.seed)
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         save_data(path, data)
     return path
 

@@ -9,6 +9,11 @@ simulator's AU / day^2 targets times 1e4) and G = 2.9591 in these units. The acc
 on G m only, so one mass must be fixed to identify G and the others: the Sun's, at 1 (log10 0).
 
     PYTHONPATH=. python examples/orbital/run.py             # every stage, cached in cache/
+    PYTHONPATH=. python examples/orbital/run.py --stage train --out-dir DIR   # e.g. on a GPU
+
+A control re-optimises G and the masses through the *given* law F = C m_i m_j d / r^3, from the
+network's learned masses, to separate the two halves of the method: finding the law, and
+re-learning the masses through it (``--control``; reported as such, never as the law found).
 """
 
 from __future__ import annotations
@@ -76,24 +81,6 @@ def explain_run(folder: Path, args) -> dict:
                    options=options)
 
 
-def mass_table(report: dict, data) -> list[dict]:
-    """Truth, network and re-optimised mass of each body, with log10 errors in dex and %."""
-    from distill.simulate.solar_system import MASS_RATIOS
-
-    truth = np.array([1.0] + [1.0 / MASS_RATIOS[n] for n in NAMES[1:]])
-    rows = []
-    for entry in report["masses"]:
-        b = entry["body"]
-        net, sym = 10.0 ** entry["network"], 10.0 ** entry["symbolic"]
-        rows.append({
-            "body": NAMES[b], "truth": truth[b], "network": net, "reoptimised": sym,
-            "network_dex": float(np.log10(net / truth[b])),
-            "network_pct": float(100 * (net / truth[b] - 1)),
-            "reoptimised_pct": float(100 * (sym / truth[b] - 1)),
-        })
-    return rows
-
-
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out-dir", type=Path, default=HERE / "cache")
@@ -106,6 +93,11 @@ def main(argv=None) -> int:
     p.add_argument("--fit-seconds", type=float, default=40.0)
     p.add_argument("--reopt-steps", type=int, default=1500)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--stage", choices=("simulate", "train", "all"), default="all")
+    p.add_argument("--control", action="store_true",
+                   help="also re-optimise through the given law F = C m_i m_j d / r^3")
+    p.add_argument("--control-samples", type=int, default=500)
+    p.add_argument("--skip-explain", action="store_true", help="only the control after training")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
 
@@ -114,15 +106,53 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     folder = args.out_dir
     data_path = simulate(folder, args)
+    if args.stage == "simulate":
+        return 0
     run = train_run(folder, args)
-    report = explain_run(folder, args)
-    data = load_data(data_path)
-    rows = mass_table(report, data)
+    if args.stage == "train":
+        return 0
     from report import write_report  # noqa: PLC0415 (script-local module)
 
-    write_report(HERE, report, rows, json.loads((run / "done").read_text()), args,
+    data = load_data(data_path)
+    report = explain_run(folder, args) if not args.skip_explain else None
+    control = control_run(folder, data, args) if args.control else None
+    write_report(HERE, report, control, json.loads((run / "done").read_text()), args,
                  time.perf_counter() - t0)
     return 0
+
+
+def control_run(folder: Path, data, args) -> dict:
+    """Re-optimise C and the masses through the given law, from the network's masses."""
+    import torch
+
+    from distill.expr import parse
+    from distill.pipeline.compose import EdgeFeatures, SymbolicGraphModel
+    from distill.pipeline.reoptimise import reoptimise
+    from distill.train import load_model
+
+    path = folder / "control.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    network = load_model(folder / "run", "best")
+    start = network.log10_mass.detach().double()
+    names = ["dx", "dy", "dz", "r", "m_i", "m_j"]
+    law = {f"e{k}": parse(f"1.0 * m_i * m_j * {d} / (r * r * r)", names)
+           for k, d in enumerate(("dx", "dy", "dz"))}
+    torch.set_default_dtype(torch.float64)
+    edges = EdgeFeatures(data.feature_names, data.graph_edges(), start, data.body_id)
+    model = SymbolicGraphModel(edges, law, {c: names for c in law}, None, None, 3, newton=True)
+    idx = np.random.default_rng(args.seed).permutation(data.n_samples)[: args.control_samples]
+    nodes = torch.as_tensor(data.nodes[idx])
+    targets = torch.as_tensor(data.targets[idx])
+    result = reoptimise(model, nodes, targets, args.reopt_steps, 1e-2, not args.quiet,
+                        seed=args.seed, fix_log10_mass={0: 0.0})
+    torch.set_default_dtype(torch.float32)
+    out = {"formulas": model.formulas(), "before": result["before"], "after": result["after"],
+           "masses": [{"body": i, "network": float(a), "symbolic": float(b)} for i, (a, b) in
+                      enumerate(zip(start.tolist(), model.edges.log10_mass.detach().tolist()))],
+           "variables": names}
+    path.write_text(json.dumps(out, indent=1))
+    return out
 
 
 if __name__ == "__main__":
