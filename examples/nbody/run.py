@@ -137,8 +137,9 @@ def main(argv=None) -> int:
     p.add_argument("--stage", choices=("simulate", "train", "explain", "all"), default="all")
     p.add_argument("--out-dir", type=Path, default=HERE / "cache")
     p.add_argument("--samples", type=int, default=20_000)
-    p.add_argument("--epochs", type=int, default=200)
-    p.add_argument("--train-seconds", type=float, default=300.0)
+    p.add_argument("--epochs", type=int, default=6,
+                   help="epochs of the one-cycle schedule: pick what fits in --train-seconds")
+    p.add_argument("--train-seconds", type=float, default=480.0)
     p.add_argument("--fit-seconds", type=float, default=45.0, help="search time per formula")
     p.add_argument("--reopt-steps", type=int, default=200)
     p.add_argument("--device", default="auto")

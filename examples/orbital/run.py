@@ -87,8 +87,9 @@ def main(argv=None) -> int:
     p.add_argument("--years", type=float, default=30.0)
     p.add_argument("--step", type=float, default=0.5, help="integration step, days")
     p.add_argument("--every", type=int, default=4, help="keep every N-th step")
-    p.add_argument("--epochs", type=int, default=200)
-    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--epochs", type=int, default=10,
+                   help="epochs of the one-cycle schedule: pick what fits in --train-seconds")
+    p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--train-seconds", type=float, default=420.0)
     p.add_argument("--fit-seconds", type=float, default=40.0)
     p.add_argument("--reopt-steps", type=int, default=1500)
