@@ -86,7 +86,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--samples", type=int, default=4000)
     p.add_argument("--steps", type=int, default=3000)
-    p.add_argument("--fit-seconds", type=float, default=40.0)
+    p.add_argument("--fit-seconds", type=float, default=30.0)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     from distill.record import record_activations
@@ -95,16 +95,19 @@ def main(argv=None) -> int:
     X, y = make_data(args.samples, args.seed)
     X_test, y_test = make_data(2000, args.seed + 1)
     model, mae = train_model(X, y, args.steps, args.seed)
-    print(f"trained: MAE {mae:.4f}")
+    print(f"trained: MAE {mae:.4f}", flush=True)
     z = record_activations(model.f, ["bottleneck"], X[:, :2], input_names=["x1", "x2"])
     z = z["bottleneck_0"].to_numpy(np.float64)
     f_fit = fit(X[:, :2], z, ["x1", "x2"], [], args.fit_seconds, args.seed)
     g_fit = fit(np.column_stack([z, X[:, 2]]), y, ["z", "x3"], ["sin", "exp"], args.fit_seconds,
                 args.seed + 1)
     f_expr, g_expr = f_fit.sympy(), g_fit.sympy()
-    x1, x2, x3, zs = sympy.symbols("x1 x2 x3 z")
-    composed = g_expr.subs(zs, f_expr)
-    fn = sympy.lambdify((x1, x2, x3), composed, "numpy")
+    print(f"f: z = {f_expr}\ng: y = {g_expr}", flush=True)
+    # Match symbols by name (the regressor's symbols may carry assumptions).
+    composed = g_expr.subs({s: f_expr for s in g_expr.free_symbols if s.name == "z"})
+    by_name = {s.name: s for s in composed.free_symbols}
+    args_ = [by_name.get(n, sympy.Symbol(n)) for n in ("x1", "x2", "x3")]
+    fn = sympy.lambdify(args_, composed, "numpy")
     pred = np.broadcast_to(fn(X_test[:, 0], X_test[:, 1], X_test[:, 2]), y_test.shape)
     with torch.no_grad():
         net_pred = model(torch.as_tensor(X_test, dtype=torch.float32)).numpy()
