@@ -11,7 +11,7 @@ import importlib
 import sys
 
 # Sub-command modules, in the order of the data flow.
-COMMANDS: list[str] = ["simulate", "train", "sr", "demo"]
+COMMANDS: list[str] = ["simulate", "train", "sr", "explain", "demo"]
 
 
 def build_parser() -> argparse.ArgumentParser:

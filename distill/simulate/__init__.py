@@ -14,6 +14,7 @@ from distill.simulate.laws import (
 )
 from distill.simulate.nbody import feature_names, simulate, simulate_samples
 from distill.simulate.sample import sample_bodies
+from distill.simulate.solar_system import integrate_solar_system, solar_system
 
 __all__ = [
     "LAWS",
@@ -24,6 +25,7 @@ __all__ = [
     "full_edge_index",
     "get_law",
     "integrate",
+    "integrate_solar_system",
     "law_from_sympy",
     "law_from_torch",
     "load_data",
@@ -33,4 +35,5 @@ __all__ = [
     "save_data",
     "simulate",
     "simulate_samples",
+    "solar_system",
 ]

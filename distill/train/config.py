@@ -37,7 +37,9 @@ class TrainConfig:
     time_limit : float, optional
         Stop after this many seconds (the current epoch finishes its validation).
     device, threads
-        ``auto`` picks CUDA when present; ``threads`` None = the CPUs really available.
+        ``auto`` picks CUDA when present. ``threads`` None: on CPU, time a few steps with one
+        thread and with all usable CPUs at the start of every epoch and keep the faster (see
+        :mod:`distill.train.device`); an integer fixes the count.
     """
 
     model: str = "gn"

@@ -1,16 +1,28 @@
 """Where training runs: device choice and the CPU thread count.
 
-Measured on the 2-core development machine (spring 2D, 4 bodies, paper-sized graph network,
-batch 64, see BENCHMARKS.md): torch's thread count must not exceed the cores the process may
-use; oversubscription (a container reporting the host's cores) was seen to slow a graph network
-80 times. :func:`available_cpus` therefore reads the scheduler affinity and the cgroup CPU quota
-rather than ``os.cpu_count()``.
+Measured on the 2-core development machine (spring 2D, 4 bodies, paper-sized L1 graph network,
+batch 64, samples per second of training):
+
+=========================  =========  ==========  ==========  ==========
+machine state              1 thread   2 threads   4 threads   8 threads
+=========================  =========  ==========  ==========  ==========
+idle                       2289       3434        1853        1945
+another process on a core  1363-1786  123-468
+=========================  =========  ==========  ==========  ==========
+
+So torch's thread count must never exceed the cores the process may use
+(:func:`available_cpus` reads the scheduler affinity and the cgroup quota, not
+``os.cpu_count()``), and on a shared machine even that can be 4-15 times slower than one
+thread. :func:`calibrate_threads` therefore times a few real training steps with each candidate
+count and keeps the fastest; the training loop does this at the start of every epoch.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -49,6 +61,25 @@ def configure_threads(threads: int | None = None) -> int:
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
     return n
+
+
+def calibrate_threads(step: Callable[[], object], repeats: int = 3) -> dict[int, float]:
+    """Time ``step`` with 1 and with :func:`available_cpus` threads; keep the faster count.
+
+    ``step`` should be one representative unit of work (a forward and backward pass) with
+    no lasting effect. Returns seconds per call for each count tried.
+    """
+    candidates = sorted({1, available_cpus()}, reverse=True)
+    seconds = {}
+    for n in candidates:
+        torch.set_num_threads(n)
+        step()  # warm up at this count
+        start = time.perf_counter()
+        for _ in range(repeats):
+            step()
+        seconds[n] = (time.perf_counter() - start) / repeats
+    torch.set_num_threads(min(seconds, key=seconds.__getitem__))
+    return seconds
 
 
 def _cgroup_quota() -> float | None:

@@ -16,7 +16,7 @@ from distill.simulate.dataset import NBodyData
 from distill.train.augment import augment
 from distill.train.checkpoint import read_config, restore_optimizer, save_checkpoint, save_weights
 from distill.train.config import TrainConfig, model_config
-from distill.train.device import configure_threads, pick_device
+from distill.train.device import calibrate_threads, configure_threads, pick_device
 from models import build_model, make_batch
 
 
@@ -89,6 +89,9 @@ def train(
     for epoch in range(start_epoch, config.epochs):
         model.train()
         order = torch.from_numpy(train_idx)[torch.randperm(len(train_idx), generator=generator)]
+        if config.threads is None and device.type == "cpu":
+            probe = order[: config.batch_size].to(device)
+            calibrate_threads(lambda probe=probe: _probe(model, tensors, probe))
         for start in range(0, len(order), config.batch_size):
             index = order[start : start + config.batch_size].to(device)
             loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator)
@@ -98,7 +101,8 @@ def train(
             bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
         val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size)
         history.append({"epoch": epoch, "train_loss": loss, "val_loss": val,
-                        "seconds": time.perf_counter() - started})
+                        "seconds": time.perf_counter() - started,
+                        "threads": torch.get_num_threads()})
         if val < best_val:
             best_val, bad = val, 0
             run_dir.mkdir(parents=True, exist_ok=True)
@@ -148,6 +152,14 @@ def _step(model, optimizer, scheduler, tensors, index, data, config, generator) 
     optimizer.step()
     scheduler.step()
     return loss.detach().item()
+
+
+def _probe(model, tensors, index) -> None:
+    """One forward and backward pass that leaves no trace (for timing)."""
+    batch = make_batch(tensors["nodes"][index], tensors["edges"], tensors["body_id"])
+    pred, penalty = model.loss_terms(batch)
+    ((pred - tensors["targets"][index].flatten(0, 1)).abs().mean() + penalty).backward()
+    model.zero_grad(set_to_none=True)
 
 
 def _optimizer(model, config: TrainConfig, steps_per_epoch: int):

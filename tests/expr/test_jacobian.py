@@ -12,6 +12,8 @@ X = np.random.default_rng(11).uniform(-1.5, 1.5, (30, 3))
 @settings(max_examples=150, deadline=None)
 def test_jacobian_agrees_with_central_differences(e):
     assume(e.n_constants > 0)
+    # Finite differences need steps far below each constant: keep constants of ordinary size.
+    assume(np.all((e.constants == 0) | (np.abs(e.constants) > 1e-3)))
     val, J = jacobian(e, X)
     assert J.shape == (X.shape[0], e.n_constants)
     c0 = e.constants

@@ -27,3 +27,27 @@ def test_threads_never_exceed_usable_cpus():
             configure_threads(0)
     finally:
         torch.set_num_threads(before)
+
+
+def test_calibration_keeps_the_faster_thread_count():
+    from distill.train.device import calibrate_threads
+
+    calls = []
+    before = torch.get_num_threads()
+
+    def step():
+        # Pretend one thread is slow: sleep longer when torch uses one thread.
+        import time
+
+        calls.append(torch.get_num_threads())
+        time.sleep(0.02 if torch.get_num_threads() == 1 else 0.0)
+
+    try:
+        seconds = calibrate_threads(step, repeats=2)
+        assert set(seconds) == {1, available_cpus()}
+        if available_cpus() > 1:
+            assert torch.get_num_threads() == available_cpus()
+            assert seconds[1] > seconds[available_cpus()]
+        assert len(calls) == 3 * len(seconds)
+    finally:
+        torch.set_num_threads(before)

@@ -1,0 +1,261 @@
+"""The distillation pipeline: from a trained run to re-optimised equations and a report.
+
+    record -> select -> align -> fit edges -> fit node -> compose & re-optimise -> report
+
+Every step saves its result under ``<out>/steps``; running again skips finished steps (a
+step reruns when the options it depends on change), so an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from distill.expr import parse
+from distill.pipeline import plots
+from distill.pipeline.alignment import align_components
+from distill.pipeline.compose import EdgeFeatures, HybridGraphModel, SymbolicGraphModel
+from distill.pipeline.fit import fit_function
+from distill.pipeline.inputs import edge_inputs, relevant_inputs
+from distill.pipeline.law import force_law, formula_values
+from distill.pipeline.options import ExplainOptions
+from distill.pipeline.record import receivers, record_edges
+from distill.pipeline.reoptimise import node_mae, reoptimise
+from distill.pipeline.report import readable, write_report
+from distill.pipeline.select import component_scores, keep_components
+from distill.pipeline.state import StepStore
+from distill.simulate.dataset import NBodyData, load_data
+from distill.train.checkpoint import load_model, read_config
+from distill.train.device import pick_device
+from models.batch import make_batch
+
+
+def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None, log=print) -> dict:
+    """Explain the model trained in ``run_dir``; returns the report (also written to disk).
+
+    Parameters
+    ----------
+    run_dir : path
+        A run folder written by ``distill train`` (config.json + safetensors weights).
+    data : NBodyData or path, optional
+        The data to explain it on; default: the file the run was trained on (``data_path`` in
+        its config).
+    out : path, optional
+        Output folder; default ``<run_dir>/explain``.
+    options : ExplainOptions, optional
+    """
+    run_dir = Path(run_dir)
+    options = options or ExplainOptions()
+    out = Path(out) if out is not None else run_dir / "explain"
+    store = StepStore(out)
+    config = read_config(run_dir)
+    data, data_label = _load_data(data, config, run_dir)
+    network = load_model(run_dir, "best")
+    if config["model"] != "gn":
+        raise ValueError(f"run_dir: explain supports graph-network runs ('gn'), got {config['model']!r}")
+    dim = data.dim
+    n_comp = options.n_components or dim
+
+    def do_record():
+        frame, samples = record_edges(network, data, options.n_edges, options.seed)
+        frame.to_csv(out / "messages.csv", index=False)
+        return {"samples": samples.tolist(), "n_rows": len(frame)}
+
+    rec = store.run("record", options.fingerprint("n_edges", "seed"), do_record, log)
+    frame = pd.read_csv(out / "messages.csv")
+    samples = np.asarray(rec["samples"])
+    sub = data.subset(samples)
+
+    sel = store.run("select", options.fingerprint("n_edges", "seed", "n_components"), lambda: {
+        "ranking": (ranking := component_scores(frame)), "kept": keep_components(ranking, n_comp)}, log)
+    kept = sel["kept"]
+    force = None if sub.true_force is None else sub.true_force.reshape(-1, dim)
+    alignment = {} if force is None else store.run(
+        "align", options.fingerprint("n_edges", "seed", "n_components"),
+        lambda: align_components(frame, kept, force), log)
+
+    def do_inputs():
+        cands = edge_inputs(frame)
+        if not options.select_inputs:
+            return {"inputs": cands, "importance": {}}
+        keep, imp = relevant_inputs(frame, cands, kept, options.seed)
+        return {"inputs": keep, "importance": imp}
+
+    fp_fit = options.fingerprint()
+    inputs = store.run("edge_inputs", fp_fit, do_inputs, log)["inputs"]
+    edge_fits = {}
+    for k, c in enumerate(kept):
+        edge_fits[c] = store.run(f"fit_{c}", fp_fit, lambda c=c, k=k: fit_function(
+            frame[inputs].to_numpy(np.float64), frame[c].to_numpy(np.float64), inputs, options,
+            options.seed + k, f"message {c}"), log)
+
+    newton = bool(getattr(network, "newton", False))
+    node_fits = []
+    if not newton and options.fit_node:
+        node_X, node_names, node_y = _node_table(network, sub, frame, kept)
+        node_inputs = node_names  # few and all plausible: per-body features and summed messages
+        cols = [node_names.index(n) for n in node_inputs]
+        for j in range(node_y.shape[1]):
+            node_fits.append(store.run(f"fit_node{j}", fp_fit, lambda j=j: fit_function(
+                node_X[:, cols], node_y[:, j], node_inputs, options, options.seed + 100 + j,
+                f"prediction {j}"), log))
+
+    symbolic, hybrid = _compose(network, data, edge_fits, node_fits, frame, kept, newton)
+    device = pick_device(options.device)
+    fit_idx, test_idx = _split_samples(data.n_samples, options.reopt_samples, options.seed)
+
+    def do_reopt():
+        nodes, targets = _tensors(data, fit_idx, device)
+        model = symbolic.to(device)
+        result = reoptimise(model, nodes, targets, options.reopt_steps, options.reopt_lr,
+                            options.progress, seed=options.seed)
+        result["formulas"] = model.formulas()
+        result["log10_mass"] = (None if model.edges.log10_mass is None
+                                else model.edges.log10_mass.detach().cpu().tolist())
+        return result
+
+    reopt = store.run("reoptimise", fp_fit, do_reopt, log)
+    # Losses on held-out samples: network, symbolic before / after re-optimisation, hybrid.
+    nodes, targets = _tensors(data, test_idx, torch.device("cpu"))
+    before = _compose(network, data, edge_fits, node_fits, frame, kept, newton)[0]
+    after = _with_reoptimised(before, reopt)
+    losses = {
+        "network": node_mae(_NetworkOnGraphs(network, data), nodes, targets),
+        "symbolic, before re-optimisation": node_mae(before, nodes, targets),
+        "symbolic, after re-optimisation": node_mae(after, nodes, targets),
+    }
+    if hybrid is not None:
+        losses["hybrid (network, edge model replaced)"] = node_mae(hybrid, nodes, targets)
+
+    report = {
+        "run_dir": str(run_dir), "data": data_label,
+        "model": {"name": config["model"], "variant": config["model_config"].get("variant"),
+                  "newton": newton},
+        "options": options.to_dict(), "ranking": sel["ranking"], "kept": kept,
+        "alignment": alignment, "edge_inputs": inputs,
+        "edge_fits": {c: dict(f, readable=readable(f["equation"], f["variables"]))
+                      for c, f in edge_fits.items()},
+        "node_fits": [dict(f, readable=readable(f["equation"], f["variables"])) for f in node_fits],
+        "reoptimised_formulas": reopt["formulas"], "losses": losses,
+    }
+    if reopt.get("log10_mass") is not None:
+        report["masses"] = [
+            {"body": i, "network": float(a), "symbolic": float(b)}
+            for i, (a, b) in enumerate(zip(network.log10_mass.detach().tolist(), reopt["log10_mass"]))
+        ]
+    formulas = {c: parse(f["equation"], f["variables"]) for c, f in edge_fits.items()}
+    variables = {c: f["variables"] for c, f in edge_fits.items()}
+    if force is not None:
+        report["force_law"] = force_law(formulas, variables, frame, force)
+    figures = [plots.messages_vs_formula(out, frame, formula_values(formulas, variables, frame), kept),
+               plots.pareto_fronts(out, {**{f"edge {c}": f for c, f in edge_fits.items()},
+                                         **{f"node {j}": f for j, f in enumerate(node_fits)}}),
+               plots.loss_curves(out, config.get("history", []), reopt["curve"])]
+    if alignment:
+        figures.insert(1, plots.messages_vs_force(out, frame, force, alignment))
+    report["figures"] = figures
+    write_report(out, report)
+    log(f"[report] {out / 'report.md'}")
+    return report
+
+
+def _load_data(data, config: dict, run_dir: Path) -> tuple[NBodyData, str]:
+    if isinstance(data, NBodyData):
+        return data, "in-memory data"
+    path = data if data is not None else config.get("data_path")
+    if path is None:
+        raise ValueError("data: this run does not record its data file; pass data= (or --data)")
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = run_dir / path
+    return load_data(path), str(path)
+
+
+def _node_table(network, sub: NBodyData, frame: pd.DataFrame, kept: list[str]):
+    """Node inputs [per-body features, E<k> = summed kept messages] and targets, per node."""
+    n_nodes = sub.n_samples * sub.n_bodies
+    recv = receivers(sub, sub.n_samples)
+    nodes = sub.nodes.reshape(n_nodes, -1).astype(np.float64)
+    names, cols = [], []
+    for k, n in enumerate(sub.feature_names):
+        if n in ("x", "y", "z"):
+            continue
+        names.append(n)
+        cols.append(nodes[:, k])
+    if getattr(network, "log10_mass", None) is not None and sub.body_id is not None:
+        mass = 10.0 ** network.log10_mass.detach().double().numpy()[np.tile(sub.body_id, sub.n_samples)]
+        if "m" in names:
+            cols[names.index("m")] = mass
+        else:
+            names.append("m")
+            cols.append(mass)
+    for c in kept:
+        names.append(f"E{c[1:]}")
+        cols.append(np.bincount(recv, weights=frame[c].to_numpy(np.float64), minlength=n_nodes))
+    return np.column_stack(cols), names, sub.targets.reshape(n_nodes, -1).astype(np.float64)
+
+
+def _compose(network, data: NBodyData, edge_fits: dict, node_fits: list, frame, kept, newton):
+    log10_mass = getattr(network, "log10_mass", None)
+    edges = EdgeFeatures(data.feature_names, data.graph_edges(),
+                         None if log10_mass is None else log10_mass.detach(),
+                         None if log10_mass is None else data.body_id)
+    formulas = {c: parse(f["equation"], f["variables"]) for c, f in edge_fits.items()}
+    variables = {c: f["variables"] for c, f in edge_fits.items()}
+    node_formulas = [parse(f["equation"], f["variables"]) for f in node_fits] or None
+    node_vars = [f["variables"] for f in node_fits] or None
+    symbolic = SymbolicGraphModel(edges, formulas, variables, node_formulas, node_vars,
+                                  data.targets.shape[-1], newton=newton)
+    hybrid = None
+    if not newton and getattr(network, "node_mlp", None) is not None:
+        means = np.array([frame[c].mean() for c in frame.columns if c.startswith("e") and c[1:].isdigit()])
+        hybrid = HybridGraphModel(network, symbolic, means)
+    return symbolic, hybrid
+
+
+def _with_reoptimised(model: SymbolicGraphModel, reopt: dict) -> SymbolicGraphModel:
+    """The composed model with the re-optimised constants and masses loaded."""
+    import copy
+
+    out = copy.deepcopy(model)
+    for c, m, v in zip(out.components, out.edge_modules, out.edge_variables):
+        m.constants.data = torch.tensor(parse(reopt["formulas"][c], v).constants,
+                                        dtype=m.constants.dtype)
+    for k, (m, v) in enumerate(zip(out.node_modules, out.node_variables)):
+        m.constants.data = torch.tensor(parse(reopt["formulas"][f"node{k}"], v).constants,
+                                        dtype=m.constants.dtype)
+    if reopt.get("log10_mass") is not None:
+        out.edges.log10_mass.data = torch.tensor(reopt["log10_mass"], dtype=out.edges.log10_mass.dtype)
+    return out
+
+
+def _split_samples(n: int, n_fit: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    perm = np.random.default_rng(seed + 7).permutation(n)
+    n_test = max(1, min(n // 5, 2000))
+    test = perm[:n_test]
+    fit = perm[n_test:n_test + n_fit] if n > n_test else perm
+    return np.sort(fit), np.sort(test)
+
+
+def _tensors(data: NBodyData, idx: np.ndarray, device) -> tuple[torch.Tensor, torch.Tensor]:
+    dtype = torch.get_default_dtype()
+    return (torch.as_tensor(data.nodes[idx], dtype=dtype, device=device),
+            torch.as_tensor(data.targets[idx], dtype=dtype, device=device))
+
+
+class _NetworkOnGraphs(torch.nn.Module):
+    """The trained network with the (n_graphs, n_bodies, n_features) calling convention."""
+
+    def __init__(self, network, data: NBodyData):
+        super().__init__()
+        self.network = network.eval()
+        self.edge_index = torch.as_tensor(data.graph_edges(), dtype=torch.long)
+        self.body_id = None if data.body_id is None else torch.as_tensor(data.body_id).long()
+
+    def forward(self, nodes):
+        batch = make_batch(nodes, self.edge_index, self.body_id)
+        out = self.network(batch.x, batch.edge_index, batch.body_id)
+        return out.reshape(nodes.shape[0], nodes.shape[1], -1)

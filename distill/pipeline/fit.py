@@ -1,0 +1,52 @@
+"""Step 4: fit one internal function (a message component, a node output) symbolically."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from distill.pipeline.options import ExplainOptions
+
+
+def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: ExplainOptions,
+                 seed: int, label: str) -> dict:
+    """Run :class:`distill.SymbolicRegressor` and return the chosen equation and the front.
+
+    The loss is the mean absolute error (the paper's). The returned dict is JSON-ready:
+    ``equation`` (text that :func:`distill.expr.parse` reads back with ``variables``),
+    ``variables``, ``loss``, ``complexity`` and ``pareto`` (one dict per equation).
+    """
+    from distill import SymbolicRegressor
+
+    scale = float(np.std(y)) or 1.0
+    model = SymbolicRegressor(
+        binary_operators=list(options.binary_operators),
+        unary_operators=list(options.unary_operators),
+        complexity_of_operators=dict(options.complexity_of_operators),
+        maxsize=options.maxsize,
+        niterations=options.niterations,
+        populations=options.populations,
+        procs=options.procs,
+        timeout_in_seconds=options.timeout_per_fit,
+        elementwise_loss="L1DistLoss()",
+        early_stop_condition=1e-7 * scale,
+        random_state=seed,
+        progress=options.progress,
+        verbosity=0,
+    )
+    model.fit(X, y, variable_names=list(names))
+    front = model.equations_
+    best = model.get_best()
+    pareto = [
+        {"complexity": int(r.complexity), "loss": float(r.loss), "score": float(r.score),
+         "equation": str(r.equation)}
+        for r in front.itertuples()
+    ]
+    return {
+        "label": label,
+        "variables": list(names),
+        "equation": str(best["equation"]),
+        "loss": float(best["loss"]),
+        "complexity": int(best["complexity"]),
+        "target_std": scale,
+        "pareto": pareto,
+    }

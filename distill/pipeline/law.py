@@ -1,0 +1,62 @@
+"""The recovered law in the force's own variables, and whether it is the true law.
+
+Message components are an unknown linear mixing of the true force (Cranmer et al. 2020).
+Fitting the formulas' values ``f`` as ``f = A F + b`` on the true forces ``F`` of the same
+edges gives the mixing; when it is invertible, ``F = A^-1 (f - b)`` writes the law in the
+force's components. The law counts as recovered when every formula is that linear function
+of the true force with R^2 >= 0.999 (SRBench's accuracy threshold) on the recorded edges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from distill.expr import evaluate, to_sympy
+from distill.pipeline.alignment import linear_fit
+
+R2_RECOVERED = 0.999
+
+
+def formula_values(formulas: dict, variables: dict, frame) -> np.ndarray:
+    cols = []
+    for c, e in formulas.items():
+        X = frame[variables[c]].to_numpy(np.float64)
+        cols.append(evaluate([e], X)[0])
+    return np.column_stack(cols)
+
+
+def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
+              digits: int = 3) -> dict:
+    """Mixing fit of each formula on the true force, R^2, and the law in force components."""
+    force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
+    values = formula_values(formulas, variables, frame)
+    ok = np.isfinite(values).all(axis=1) & np.isfinite(force).all(axis=1)
+    fits = {c: linear_fit(values[ok, k], force[ok]) for k, c in enumerate(formulas)}
+    r2 = {c: f["r2"] for c, f in fits.items()}
+    out = {
+        "r2": r2,
+        "valid_fraction": float(ok.mean()),
+        "recovered": bool(ok.mean() > 0.99 and min(r2.values()) >= R2_RECOVERED),
+        "mixing": {c: f["coef"] for c, f in fits.items()},
+        "bias": {c: f["bias"] for c, f in fits.items()},
+        "in_force_components": None,
+    }
+    dim = force.shape[1]
+    if len(formulas) == dim:
+        A = np.array([fits[c]["coef"] for c in formulas])
+        b = np.array([fits[c]["bias"] for c in formulas])
+        if np.linalg.cond(A) < 1e8:
+            inv = np.linalg.inv(A)
+            syms = [to_sympy(e, variables[c]) for c, e in formulas.items()]
+            comps = {}
+            for k, axis in enumerate("xyz"[:dim]):
+                expr = sum(float(inv[k, j]) * (syms[j] - float(b[j])) for j in range(dim))
+                expr = sympy.nsimplify(sympy.simplify(expr), tolerance=10 ** -digits, rational=False)
+                comps[f"F_{axis}"] = str(_round(sympy.simplify(expr), digits))
+            out["in_force_components"] = comps
+    return out
+
+
+def _round(expr, digits: int):
+    return expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})

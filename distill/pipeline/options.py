@@ -1,0 +1,91 @@
+"""Settings of an explain run, with the defaults a physicist would start from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+
+DEFAULT_BINARY = ["+", "-", "*", "/", "^", "greater", "cond"]
+DEFAULT_UNARY = ["exp", "log"]
+# Cranmer et al. 2020 weighted ^, exp, log and IF by 3.
+DEFAULT_COMPLEXITY = {"^": 3, "exp": 3, "log": 3, "greater": 3, "cond": 3}
+
+
+@dataclass
+class ExplainOptions:
+    """How to explain a trained model.
+
+    Attributes
+    ----------
+    n_edges : int
+        Edges sampled for recording and fitting (paper: 5,000).
+    n_components : int, optional
+        Message components to keep; default the spatial dimension.
+    binary_operators, unary_operators, complexity_of_operators, maxsize
+        The symbolic search's grammar (defaults include ``greater`` / ``cond`` for
+        discontinuous laws, ``^ exp log`` weighted 3 as in the paper).
+    timeout_per_fit : float
+        Seconds of symbolic search per fitted function; ``niterations`` caps it too.
+    populations, procs : int
+        Islands of the search and worker processes (None: all cores; 0: in this process).
+    select_inputs : bool
+        Drop edge inputs that a tree ensemble finds irrelevant to every kept component
+        (positions-derived ``dx dy dz r`` are always kept).
+    reopt_steps, reopt_lr, reopt_samples
+        End-to-end re-optimisation of all constants (and learned per-body parameters).
+    device : str
+        ``auto`` uses CUDA when present.
+    seed : int
+    """
+
+    n_edges: int = 5000
+    n_components: int | None = None
+    binary_operators: list = field(default_factory=lambda: list(DEFAULT_BINARY))
+    unary_operators: list = field(default_factory=lambda: list(DEFAULT_UNARY))
+    complexity_of_operators: dict = field(default_factory=lambda: dict(DEFAULT_COMPLEXITY))
+    maxsize: int = 25
+    niterations: int = 1000
+    timeout_per_fit: float = 120.0
+    populations: int = 15
+    procs: int | None = None
+    select_inputs: bool = True
+    fit_node: bool = True
+    reopt_steps: int = 400
+    reopt_lr: float = 1e-2
+    reopt_samples: int = 2000
+    device: str = "auto"
+    seed: int = 0
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if int(self.n_edges) < 10:
+            raise ValueError(f"n_edges: expected at least 10, got {self.n_edges}")
+        if self.n_components is not None and int(self.n_components) < 1:
+            raise ValueError(f"n_components: expected a positive integer, got {self.n_components}")
+        if float(self.timeout_per_fit) <= 0:
+            raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> ExplainOptions:
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            import difflib
+
+            name = sorted(unknown)[0]
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"options: unknown option {name!r}{hint}")
+        return cls(**values)
+
+    def fingerprint(self, *names: str) -> str:
+        """Hash of the named options (all when none): a step reruns when its inputs change."""
+        d = self.to_dict()
+        if names:
+            d = {k: d[k] for k in names}
+        d.pop("progress", None)
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

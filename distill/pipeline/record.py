@@ -1,0 +1,36 @@
+"""Step 1: record the model's messages on a sample of edges."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from distill.record import record_messages
+from distill.simulate.dataset import NBodyData
+
+
+def sample_for_edges(data: NBodyData, n_edges: int, seed: int) -> np.ndarray:
+    """Indices of whole samples (graphs) that together hold about ``n_edges`` edges."""
+    n = min(data.n_samples, max(1, math.ceil(n_edges / max(data.n_edges, 1))))
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(data.n_samples, size=n, replace=False))
+
+
+def record_edges(model, data: NBodyData, n_edges: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Messages and edge inputs of ``model`` on about ``n_edges`` edges of ``data``.
+
+    Returns the table (one row per edge, see :func:`distill.record.record_messages`) and the
+    sample indices it covers. Rows are ordered by sample, then by edge.
+    """
+    index = sample_for_edges(data, n_edges, seed)
+    frame = record_messages(model, data.subset(index))
+    return frame, index
+
+
+def receivers(data: NBodyData, n_samples: int) -> np.ndarray:
+    """Global receiver node of each recorded row (sample-major, edge order within a sample)."""
+    edges = data.graph_edges()
+    offsets = np.arange(n_samples)[:, None] * data.n_bodies
+    return (edges[1][None, :] + offsets).ravel()

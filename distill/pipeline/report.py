@@ -1,0 +1,70 @@
+"""Step 6a: report.json and report.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sympy
+
+from distill.expr import parse, to_sympy
+
+
+def readable(equation: str, variables: list[str], digits: int = 4) -> str:
+    """The equation with constants rounded, through sympy (for people, not for parsing)."""
+    s = to_sympy(parse(equation, variables))
+    s = s.xreplace({f: sympy.Float(f, digits) for f in s.atoms(sympy.Float)})
+    return str(s)
+
+
+def write_report(folder: Path, report: dict) -> tuple[Path, Path]:
+    folder = Path(folder)
+    (folder / "report.json").write_text(json.dumps(report, indent=1))
+    md = folder / "report.md"
+    md.write_text(markdown(report))
+    return folder / "report.json", md
+
+
+def markdown(r: dict) -> str:
+    lines = [f"# distill report: {r['run_dir']}", ""]
+    lines += [f"Model: {r['model']['name']} ({r['model'].get('variant', '')}), data: {r['data']}", ""]
+    lines += ["## Message components", "", "| component | score | share | kept | R^2 vs true force |",
+              "|---|---|---|---|---|"]
+    for row in r["ranking"]:
+        c = row["component"]
+        r2 = r.get("alignment", {}).get(c, {}).get("r2")
+        lines.append(f"| {c} | {row['score']:.4g} ({row['measure']}) | {row['share']:.1%} | "
+                     f"{'yes' if c in r['kept'] else ''} | {'' if r2 is None else f'{r2:.4f}'} |")
+    lines += ["", f"Edge inputs searched: {', '.join(r['edge_inputs'])}", ""]
+    lines += ["## Formulas", ""]
+    for c, fit in r["edge_fits"].items():
+        lines.append(f"- message {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
+                     f"{fit['complexity']})")
+    for k, fit in enumerate(r.get("node_fits", [])):
+        lines.append(f"- prediction {k} = `{fit['readable']}` (MAE {fit['loss']:.3g})")
+    law = r.get("force_law")
+    if law:
+        lines += ["", "## The law in the force's components", ""]
+        if law.get("in_force_components"):
+            for k, v in law["in_force_components"].items():
+                lines.append(f"- {k} = `{v}`")
+        lines.append("")
+        lines.append("R^2 of each formula as a linear function of the true force: "
+                     + ", ".join(f"{c}: {v:.5f}" for c, v in law["r2"].items()))
+        lines.append(f"Recovered (every R^2 >= 0.999): **{'yes' if law['recovered'] else 'no'}**")
+    lines += ["", "## Losses (mean over nodes of the summed absolute error)", "",
+              "| model | loss |", "|---|---|"]
+    for k, v in r["losses"].items():
+        lines.append(f"| {k} | {v:.4g} |")
+    if r.get("masses"):
+        lines += ["", "## Learned per-body parameters", "", "| body | log10 mass: network | re-optimised |",
+                  "|---|---|---|"]
+        for row in r["masses"]:
+            lines.append(f"| {row['body']} | {row['network']:.4f} | {row['symbolic']:.4f} |")
+    lines += ["", "## Pareto fronts", ""]
+    for c, fit in {**r["edge_fits"], **{f"node{k}": f for k, f in enumerate(r.get('node_fits', []))}}.items():
+        lines += [f"### {c}", "", "| complexity | loss | equation |", "|---|---|---|"]
+        lines += [f"| {p['complexity']} | {p['loss']:.4g} | `{p['equation']}` |" for p in fit["pareto"]]
+        lines.append("")
+    lines += ["## Figures", ""] + [f"![{p}]({p})" for p in r.get("figures", [])]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,43 @@
+"""Step 2: rank message components and keep the significant ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def message_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.startswith("e") and c[1:].isdigit()]
+
+
+def component_scores(frame: pd.DataFrame) -> list[dict]:
+    """Every message component with its score, best first.
+
+    Standard, L1 and bottleneck models: the standard deviation over edges. KL models (with
+    ``e<k>_logvar`` columns): the mean KL cost ``mu^2 + sigma^2 - log sigma^2`` (Cranmer et
+    al. 2020), since a component the prior has not collapsed carries information.
+    """
+    cols = message_columns(frame)
+    if not cols:
+        raise ValueError("frame: expected message columns e0, e1, ...; none found")
+    kl = f"{cols[0]}_logvar" in frame.columns
+    rows = []
+    for c in cols:
+        v = frame[c].to_numpy(np.float64)
+        if kl:
+            lv = frame[f"{c}_logvar"].to_numpy(np.float64)
+            score = float(np.mean(v**2 + np.exp(lv) - lv))
+        else:
+            score = float(np.std(v))
+        rows.append({"component": c, "score": score, "measure": "kl" if kl else "std"})
+    rows.sort(key=lambda r: r["score"], reverse=True)
+    total = sum(r["score"] for r in rows) or 1.0
+    for r in rows:
+        r["share"] = r["score"] / total
+    return rows
+
+
+def keep_components(ranking: list[dict], count: int) -> list[str]:
+    if count > len(ranking):
+        raise ValueError(f"n_components: the model has {len(ranking)} message components, asked {count}")
+    return [r["component"] for r in ranking[:count]]
