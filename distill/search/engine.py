@@ -14,6 +14,12 @@ from distill.expr.printing import to_string
 from distill.expr.simplify import simplify
 
 __all__ = [
-    "evaluate_prepared", "prepare_X", "to_string", "simplify", "jacobian_prepared",
-    "to_sympy", "to_torch", "to_latex",
+    "evaluate_prepared",
+    "prepare_X",
+    "to_string",
+    "simplify",
+    "jacobian_prepared",
+    "to_sympy",
+    "to_torch",
+    "to_latex",
 ]
