@@ -35,7 +35,7 @@ class TrainConfig:
     augment, translate_std
         ``translate`` (std 3, paper), ``rotate`` (orbital case) or ``none``.
     time_limit : float, optional
-        Stop after this many seconds (the current epoch finishes its validation).
+        Stop training after this many seconds, mid-epoch if need be, then validate once more.
     device, threads
         ``auto`` picks CUDA when present. ``threads`` None: on CPU, time a few steps with one
         thread and with all usable CPUs at the start of every epoch and keep the faster (see

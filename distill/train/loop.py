@@ -99,7 +99,15 @@ def train(
             rate = seen / (time.perf_counter() - started)
             bar.update(1)
             bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
+            if _out_of_time(config, started):
+                break
         val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size)
+        if not math.isfinite(val):
+            bar.close()
+            raise RuntimeError(
+                f"lr: training diverged at epoch {epoch} (validation loss {val}) with peak "
+                f"learning rate {config.lr}; lower it or check the data scale"
+            )
         history.append({"epoch": epoch, "train_loss": loss, "val_loss": val,
                         "seconds": time.perf_counter() - started,
                         "threads": torch.get_num_threads()})
@@ -114,7 +122,7 @@ def train(
         if bad >= config.patience:
             stopped = "early stopping"
             break
-        if config.time_limit is not None and time.perf_counter() - started > config.time_limit:
+        if _out_of_time(config, started):
             stopped = "time limit"
             break
     bar.close()
@@ -152,6 +160,10 @@ def _step(model, optimizer, scheduler, tensors, index, data, config, generator) 
     optimizer.step()
     scheduler.step()
     return loss.detach().item()
+
+
+def _out_of_time(config: TrainConfig, started: float) -> bool:
+    return config.time_limit is not None and time.perf_counter() - started > config.time_limit
 
 
 def _probe(model, tensors, index) -> None:
