@@ -54,6 +54,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=None, help="samples/s to plan epochs")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--schedule", choices=("steps", "time"), default="steps",
+                        help="one-cycle over planned steps, or over the time budget")
     parser.add_argument("--hidden", type=int, default=300, help="MLP width (paper: 300)")
     parser.add_argument("--no-positions", action="store_true",
                         help="leave absolute positions out of the edge MLP inputs")
@@ -83,8 +85,10 @@ def main() -> None:
     rows = []
     for variant in args.variants:
         options = {"include_positions": not args.no_positions, "hidden": args.hidden}
-        config = TrainConfig(variant=variant, epochs=epochs, batch_size=args.batch_size,
-                             lr=args.lr, time_limit=args.budget, patience=epochs,
+        n_epochs = epochs if args.schedule == "steps" else 10_000
+        config = TrainConfig(variant=variant, epochs=n_epochs, batch_size=args.batch_size,
+                             lr=args.lr, time_limit=args.budget, patience=n_epochs,
+                             schedule=args.schedule,
                              model_options=options, progress=False, seed=args.seed)
         result = train(data, f"runs/bench_spring_{variant}", config)
         frame = record_messages(result.model, test)

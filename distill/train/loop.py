@@ -17,6 +17,7 @@ from distill.train.augment import augment
 from distill.train.checkpoint import read_config, restore_optimizer, save_checkpoint, save_weights
 from distill.train.config import TrainConfig, model_config
 from distill.train.device import calibrate_threads, configure_threads, pick_device
+from distill.train.schedule import TimeOneCycle
 from models import build_model, make_batch
 
 
@@ -182,6 +183,8 @@ def _optimizer(model, config: TrainConfig, steps_per_epoch: int):
         groups.append({"params": masses})
         peaks.append(config.mass_lr)
     optimizer = torch.optim.Adam(groups, lr=config.lr, weight_decay=config.weight_decay)
+    if config.schedule == "time":
+        return optimizer, TimeOneCycle(optimizer, peaks, config.time_limit)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=peaks, total_steps=config.epochs * steps_per_epoch
     )
