@@ -112,7 +112,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         nodes, targets = _tensors(data, fit_idx, device)
         model = copy.deepcopy(symbolic).to(device)
         result = reoptimise(model, nodes, targets, options.reopt_steps, options.reopt_lr,
-                            options.progress, seed=options.seed)
+                            options.progress, seed=options.seed,
+                            fix_log10_mass=options.fix_log10_mass)
         result["formulas"] = model.formulas()
         result["log10_mass"] = (None if model.edges.log10_mass is None
                                 else model.edges.log10_mass.detach().cpu().tolist())
