@@ -29,6 +29,7 @@ def fit_distill(X, y, names, seconds, seed, noise, procs=2):
         binary_operators=["+", "-", "*", "/"],
         unary_operators=UNARY,
         niterations=10**9,
+        nested_constraints=NESTED,
         timeout_in_seconds=seconds,
         early_stop_condition=stop,
         procs=procs,

@@ -16,7 +16,6 @@ import inspect
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +25,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from distill.search import engine
 from distill.search.checkpoint import load_checkpoint, save_checkpoint, write_hall_of_fame_csv
-from distill.search.export import ExpressionCallable, tree_to_expression
+from distill.search.equations import equations_frame
 from distill.search.loss import Dataset
-from distill.search.model_selection import MODEL_SELECTIONS, choose, pareto_scores
+from distill.search.model_selection import MODEL_SELECTIONS, choose
 from distill.search.mutation_weights import MutationWeights
 from distill.search.options import Options
 from distill.search.preprocessing import denoise_target, select_features
@@ -490,41 +489,10 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
 
     # -- outputs ---------------------------------------------------------------------------
     def _build_equations(self, states):
-        frames = []
-        for state in states:
-            if state is None:
-                frames.append(None)
-                continue
-            front = state.hof.pareto_front()
-            rows = []
-            for cx, t, loss in front:
-                expr = tree_to_expression(t, self.variable_names_)
-                rows.append(
-                    {
-                        "complexity": int(cx),
-                        "loss": float(loss),
-                        "equation": engine.to_string(expr),
-                        "sympy_format": _safe_sympy(expr),
-                        "lambda_format": ExpressionCallable(expr, None),
-                        "expression": expr,
-                    }
-                )
-            df = pd.DataFrame(
-                rows,
-                columns=[
-                    "complexity",
-                    "loss",
-                    "score",
-                    "equation",
-                    "sympy_format",
-                    "lambda_format",
-                    "expression",
-                ],
-            )
-            df["score"] = pareto_scores(
-                np.maximum(df["loss"].to_numpy(), self._loss_floor), df["complexity"].to_numpy()
-            )
-            frames.append(df)
+        frames = [
+            None if st is None else equations_frame(st, self.variable_names_, self._loss_floor)
+            for st in states
+        ]
         return frames[0] if len(frames) == 1 and self._y_ndim == 1 else frames
 
     def _frames(self):
@@ -663,11 +631,3 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
             return base + "\n" + self._summary()
         except Exception:  # pragma: no cover - printing must never fail
             return base
-
-
-def _safe_sympy(expr):
-    try:
-        return engine.to_sympy(expr)
-    except Exception as exc:  # an operator without a sympy form
-        warnings.warn(f"no sympy form for {engine.to_string(expr)}: {exc}", stacklevel=3)
-        return None
