@@ -81,6 +81,36 @@ def explain_run(folder: Path, args) -> dict:
                    options=options)
 
 
+def polish_lbfgs(model, nodes, targets, iterations: int = 300) -> dict:
+    """L-BFGS on the squared error with each body's error divided by its mean |acceleration|.
+
+    With the MAE on raw accelerations the planets' masses are barely seen: they act mostly on
+    the Sun, whose acceleration is 1e-4 of Mercury's. Per-body scaling gives every body's
+    acceleration the same weight, and the masses become identifiable to high precision.
+    Fixed masses stay fixed: their gradients are masked (see ``reoptimise``).
+    """
+    import torch
+
+    scale = targets.abs().mean(dim=(0, 2))[None, :, None]
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.LBFGS(params, lr=1.0, max_iter=iterations, history_size=50,
+                            tolerance_grad=1e-14, tolerance_change=1e-16,
+                            line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = (((model(nodes) - targets) / scale) ** 2).mean()
+        loss.backward()
+        return loss
+
+    with torch.no_grad():
+        before = float((((model(nodes) - targets) / scale) ** 2).mean())
+    opt.step(closure)
+    with torch.no_grad():
+        after = float((((model(nodes) - targets) / scale) ** 2).mean())
+    return {"before": before, "after": after, "iterations": iterations}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out-dir", type=Path, default=HERE / "cache")
@@ -147,8 +177,10 @@ def control_run(folder: Path, data, args) -> dict:
     targets = torch.as_tensor(data.targets[idx])
     result = reoptimise(model, nodes, targets, args.reopt_steps, 1e-2, not args.quiet,
                         seed=args.seed, fix_log10_mass={0: 0.0})
+    polish = polish_lbfgs(model, nodes, targets)
     torch.set_default_dtype(torch.float32)
     out = {"formulas": model.formulas(), "before": result["before"], "after": result["after"],
+           "polish": polish,
            "masses": [{"body": i, "network": float(a), "symbolic": float(b)} for i, (a, b) in
                       enumerate(zip(start.tolist(), model.edges.log10_mass.detach().tolist()))],
            "variables": names}
