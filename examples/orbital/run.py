@@ -59,6 +59,7 @@ def train_run(folder: Path, args) -> Path:
     config = TrainConfig(
         variant="bottleneck", augment="rotate", batch_size=args.batch_size, lr=1e-3, mass_lr=1e-1,
         epochs=args.epochs, patience=args.epochs, time_limit=args.train_seconds, seed=args.seed,
+        schedule="time",
         progress=not args.quiet,
         model_options={"newton": True, "learn_mass": True, "include_positions": False,
                        "hidden": 128, "layers": 3, "activation": "tanh"},
@@ -117,8 +118,7 @@ def main(argv=None) -> int:
     p.add_argument("--years", type=float, default=30.0)
     p.add_argument("--step", type=float, default=0.5, help="integration step, days")
     p.add_argument("--every", type=int, default=4, help="keep every N-th step")
-    p.add_argument("--epochs", type=int, default=10,
-                   help="epochs of the one-cycle schedule: pick what fits in --train-seconds")
+    p.add_argument("--epochs", type=int, default=100_000, help="at most; the time budget rules")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--train-seconds", type=float, default=420.0)
     p.add_argument("--fit-seconds", type=float, default=40.0)
