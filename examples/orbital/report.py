@@ -99,6 +99,31 @@ def _summary(report: dict | None, control: dict | None, data) -> list[str]:
     return lines
 
 
+def mass_figure(path, rows: list[dict], title: str) -> None:
+    """|log10(mass / truth)| per body: the network's and the re-optimised."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [r["body"] for r in rows]
+    net = [abs(r["network_dex"]) for r in rows]
+    re = [abs(np.log10(r["reoptimised"] / r["truth"])) for r in rows]
+    x = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.bar(x - 0.2, net, 0.4, label="network")
+    ax.bar(x + 0.2, np.maximum(re, 1e-9), 0.4, label="re-optimised")
+    ax.axhline(np.log10(1.01), color="k", lw=0.8, ls="--", label="1%")
+    ax.set_yscale("log")
+    ax.set_xticks(x, names, rotation=30)
+    ax.set_ylabel("|log10(mass / truth)|")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def write_report(folder, report: dict | None, control: dict | None, train: dict, args,
                  seconds: float) -> None:
     data = load_data(args.out_dir / "data.npz")
@@ -155,6 +180,9 @@ def write_report(folder, report: dict | None, control: dict | None, train: dict,
         g = gravitational_constant(control["formulas"], variables, control["masses"], data)
         lines += _mass_lines(mass_table(control["masses"]), g) + [""]
         p = control.get("polish") or {}
+        mass_figure(folder / "masses_control.png", mass_table(control["masses"]),
+                    "mass errors: network vs re-optimised through the given law")
+        lines += ["![mass errors](masses_control.png)", ""]
         lines += [f"MAE before {control['before']:.4g}, after Adam {control['after']:.4g}; "
                   f"scaled squared error before L-BFGS {p.get('before', float('nan')):.3g}, "
                   f"after {p.get('after', float('nan')):.3g}.", ""]
