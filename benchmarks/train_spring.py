@@ -25,10 +25,10 @@ from distill.train import TrainConfig, available_cpus, configure_threads, train 
 from models import GraphNetwork, make_batch  # noqa: E402
 
 
-def throughput(data, threads: int, batches: int = 60) -> float:
-    """Training samples per second of a paper-sized L1 graph network with ``threads``."""
+def throughput(data, threads: int, batches: int = 60, hidden: int = 300) -> float:
+    """Training samples per second of an L1 graph network with ``threads``."""
     torch.set_num_threads(threads)
-    model = GraphNetwork(data.feature_names, 2, variant="l1")
+    model = GraphNetwork(data.feature_names, 2, variant="l1", hidden=hidden)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
     nodes = torch.as_tensor(data.nodes[: 64 * batches], dtype=torch.float32)
     targets = torch.as_tensor(data.targets[: 64 * batches], dtype=torch.float32)
@@ -54,6 +54,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=None, help="samples/s to plan epochs")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--schedule", choices=("steps", "time"), default="steps",
+                        help="one-cycle over planned steps, or over the time budget")
+    parser.add_argument("--penalty-weight", type=float, default=None,
+                        help="override the variant's penalty weight (L1: 1e-2)")
+    parser.add_argument("--hidden", type=int, default=300, help="MLP width (paper: 300)")
     parser.add_argument("--no-positions", action="store_true",
                         help="leave absolute positions out of the edge MLP inputs")
     parser.add_argument("--threads-check", action="store_true")
@@ -66,9 +71,10 @@ def main() -> None:
     print(f"simulated {data.n_samples} samples in {time.perf_counter() - t0:.1f} s")
     if args.threads_check:
         for threads in sorted({1, 2, available_cpus(), 4, 8}):
-            print(f"threads={threads}: {throughput(data, threads):.0f} samples/s")
+            print(f"threads={threads}: {throughput(data, threads, hidden=args.hidden):.0f} "
+                  "samples/s")
     configure_threads()
-    rates = {n: throughput(data, n) for n in sorted({1, available_cpus()})}
+    rates = {n: throughput(data, n, hidden=args.hidden) for n in sorted({1, available_cpus()})}
     threads = max(rates, key=rates.__getitem__)
     rate = args.rate or rates[threads]
     n_train = int(data.n_samples * 0.9)
@@ -80,9 +86,13 @@ def main() -> None:
                             seed=args.seed + 1)
     rows = []
     for variant in args.variants:
-        options = {"include_positions": not args.no_positions}
-        config = TrainConfig(variant=variant, epochs=epochs, batch_size=args.batch_size,
-                             lr=args.lr, time_limit=args.budget, patience=epochs,
+        options = {"include_positions": not args.no_positions, "hidden": args.hidden}
+        if args.penalty_weight is not None:
+            options["penalty_weight"] = args.penalty_weight
+        n_epochs = epochs if args.schedule == "steps" else 10_000
+        config = TrainConfig(variant=variant, epochs=n_epochs, batch_size=args.batch_size,
+                             lr=args.lr, time_limit=args.budget, patience=n_epochs,
+                             schedule=args.schedule,
                              model_options=options, progress=False, seed=args.seed)
         result = train(data, f"runs/bench_spring_{variant}", config)
         frame = record_messages(result.model, test)

@@ -6,9 +6,9 @@ from __future__ import annotations
 def add_parser(sub) -> None:
     p = sub.add_parser("demo", help="recover the spring force law end to end (CPU, under 10 minutes)")
     p.add_argument("--out", default="runs/demo", help="folder for data, run and report")
-    p.add_argument("--samples", type=int, default=20_000)
-    p.add_argument("--train-seconds", type=float, default=240.0)
-    p.add_argument("--fit-seconds", type=float, default=45.0, help="search time per formula")
+    p.add_argument("--samples", type=int, default=50_000)
+    p.add_argument("--train-seconds", type=float, default=220.0)
+    p.add_argument("--fit-seconds", type=float, default=50.0, help="search time per formula")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)

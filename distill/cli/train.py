@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from distill.simulate import load_data
 from distill.train import TrainConfig, train
 from distill.train.augment import AUGMENTATIONS
+from distill.train.checkpoint import CONFIG
 from distill.train.config import MODEL_NAMES, VARIANTS
 
 
@@ -53,6 +55,14 @@ def parse_options(items: list[str]) -> dict:
     return options
 
 
+def remember_data_path(run_dir, data_path) -> None:
+    """Record the data file in the run's config, so ``distill explain RUN_DIR`` finds it."""
+    path = Path(run_dir) / CONFIG
+    config = json.loads(path.read_text())
+    config["data_path"] = str(Path(data_path).resolve())
+    path.write_text(json.dumps(config, indent=1))
+
+
 def run(args: argparse.Namespace) -> int:
     data = load_data(args.data)
     config = TrainConfig(
@@ -71,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     result = train(data, args.out, config, resume=args.resume)
+    remember_data_path(args.out, args.data)
     print(
         f"{result.run_dir}: best validation loss {result.best_val:.5g} after "
         f"{len(result.history)} epochs ({result.stopped}), {result.seconds:.0f} s, "

@@ -8,6 +8,7 @@ step reruns when the options it depends on change), so an interrupted run resume
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -109,9 +110,10 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
 
     def do_reopt():
         nodes, targets = _tensors(data, fit_idx, device)
-        model = symbolic.to(device)
+        model = copy.deepcopy(symbolic).to(device)
         result = reoptimise(model, nodes, targets, options.reopt_steps, options.reopt_lr,
-                            options.progress, seed=options.seed)
+                            options.progress, seed=options.seed,
+                            fix_log10_mass=options.fix_log10_mass)
         result["formulas"] = model.formulas()
         result["log10_mass"] = (None if model.edges.log10_mass is None
                                 else model.edges.log10_mass.detach().cpu().tolist())
@@ -218,8 +220,6 @@ def _compose(network, data: NBodyData, edge_fits: dict, node_fits: list, frame, 
 
 def _with_reoptimised(model: SymbolicGraphModel, reopt: dict) -> SymbolicGraphModel:
     """The composed model with the re-optimised constants and masses loaded."""
-    import copy
-
     out = copy.deepcopy(model)
     for c, m, v in zip(out.components, out.edge_modules, out.edge_variables):
         m.constants.data = torch.tensor(parse(reopt["formulas"][c], v).constants,

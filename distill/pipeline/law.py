@@ -52,8 +52,7 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
             comps = {}
             for k, axis in enumerate("xyz"[:dim]):
                 expr = sum(float(inv[k, j]) * (syms[j] - float(b[j])) for j in range(dim))
-                expr = sympy.nsimplify(sympy.simplify(expr), tolerance=10 ** -digits, rational=False)
-                comps[f"F_{axis}"] = str(_round(sympy.simplify(expr), digits))
+                comps[f"F_{axis}"] = str(_round(sympy.simplify(sympy.expand(expr)), digits))
             out["in_force_components"] = comps
     return out
 

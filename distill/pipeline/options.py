@@ -34,6 +34,11 @@ class ExplainOptions:
         (positions-derived ``dx dy dz r`` are always kept).
     reopt_steps, reopt_lr, reopt_samples
         End-to-end re-optimisation of all constants (and learned per-body parameters).
+    fix_log10_mass : dict, optional
+        ``{body_id: log10 mass}`` held fixed while re-optimising learned masses. Laws like
+        gravity see only ``G m``, so one reference mass (the Sun's, 0) must be fixed to
+        identify G and the other masses. All learned log-masses are first shifted together so
+        the first reference takes its value (mass ratios kept), then the references are frozen.
     device : str
         ``auto`` uses CUDA when present.
     seed : int
@@ -54,6 +59,7 @@ class ExplainOptions:
     reopt_steps: int = 400
     reopt_lr: float = 1e-2
     reopt_samples: int = 2000
+    fix_log10_mass: dict | None = None
     device: str = "auto"
     seed: int = 0
     progress: bool = True
@@ -63,6 +69,12 @@ class ExplainOptions:
             raise ValueError(f"n_edges: expected at least 10, got {self.n_edges}")
         if self.n_components is not None and int(self.n_components) < 1:
             raise ValueError(f"n_components: expected a positive integer, got {self.n_components}")
+        if self.fix_log10_mass is not None:
+            try:
+                self.fix_log10_mass = {int(k): float(v) for k, v in dict(self.fix_log10_mass).items()}
+            except (TypeError, ValueError) as err:
+                raise ValueError("fix_log10_mass: expected {body_id: log10 mass}, got "
+                                 f"{self.fix_log10_mass!r}") from err
         if float(self.timeout_per_fit) <= 0:
             raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
 

@@ -20,15 +20,41 @@ def node_mae(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512
     return total / max(count, 1)
 
 
+def fix_masses(log10_mass: torch.nn.Parameter, fixed: dict[int, float]) -> torch.Tensor:
+    """Gauge-fix learned log-masses in place; returns a 0/1 mask of the free entries.
+
+    All entries are shifted together so that the first fixed body takes its value (mass ratios
+    are kept), then every fixed body is set to its value. Multiply gradients by the mask to keep
+    them there (Adam then never moves them).
+    """
+    n = log10_mass.shape[0]
+    bad = [b for b in fixed if not 0 <= b < n]
+    if bad:
+        raise ValueError(f"fix_log10_mass: body ids {bad} out of range; the model has {n} bodies")
+    mask = torch.ones_like(log10_mass)
+    with torch.no_grad():
+        first = next(iter(fixed))
+        log10_mass += fixed[first] - log10_mass[first]
+        for b, v in fixed.items():
+            log10_mass[b] = v
+            mask[b] = 0.0
+    return mask
+
+
 def reoptimise(model, nodes: torch.Tensor, targets: torch.Tensor, steps: int, lr: float,
-               progress: bool = True, batch: int = 256, seed: int = 0) -> dict:
+               progress: bool = True, batch: int = 256, seed: int = 0,
+               fix_log10_mass: dict[int, float] | None = None) -> dict:
     """Adam on all parameters (constants, learned masses) with the MAE loss.
 
+    ``fix_log10_mass`` holds the named bodies' log-masses fixed (see :func:`fix_masses`).
     Non-finite losses skip the step. Returns the loss before and after and the curve
     (one value per step, on the minibatch).
     """
     params = [p for n, p in model.named_parameters() if "log10_mass" not in n]
     masses = [p for n, p in model.named_parameters() if "log10_mass" in n]
+    if fix_log10_mass and masses:
+        mask = fix_masses(masses[0], fix_log10_mass)
+        masses[0].register_hook(lambda g: g * mask)
     groups = [{"params": params, "lr": lr}]
     if masses:
         groups.append({"params": masses, "lr": 5 * lr})

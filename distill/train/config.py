@@ -34,8 +34,11 @@ class TrainConfig:
         Validation split; stop after ``patience`` epochs without a better validation loss.
     augment, translate_std
         ``translate`` (std 3, paper), ``rotate`` (orbital case) or ``none``.
+    schedule : {"steps", "time"}
+        One-cycle learning rate over ``epochs`` worth of steps, or over ``time_limit``
+        seconds of wall-clock time (then training runs until the time is up or ``epochs``).
     time_limit : float, optional
-        Stop after this many seconds (the current epoch finishes its validation).
+        Stop training after this many seconds, mid-epoch if need be, then validate once more.
     device, threads
         ``auto`` picks CUDA when present. ``threads`` None: on CPU, time a few steps with one
         thread and with all usable CPUs at the start of every epoch and keep the faster (see
@@ -54,6 +57,7 @@ class TrainConfig:
     patience: int = 10
     augment: str = "translate"
     translate_std: float = 3.0
+    schedule: str = "steps"
     time_limit: float | None = None
     seed: int = 0
     device: str = "auto"
@@ -68,6 +72,12 @@ class TrainConfig:
         if self.augment not in AUGMENTATIONS:
             raise ValueError(
                 f"augment: expected one of {list(AUGMENTATIONS)}, got {self.augment!r}"
+            )
+        if self.schedule not in ("steps", "time"):
+            raise ValueError(f"schedule: expected 'steps' or 'time', got {self.schedule!r}")
+        if self.schedule == "time" and not (self.time_limit and self.time_limit > 0):
+            raise ValueError(
+                f"time_limit: schedule='time' needs positive seconds, got {self.time_limit}"
             )
         for name in ("epochs", "batch_size"):
             if int(getattr(self, name)) < 1:

@@ -17,6 +17,7 @@ from distill.train.augment import augment
 from distill.train.checkpoint import read_config, restore_optimizer, save_checkpoint, save_weights
 from distill.train.config import TrainConfig, model_config
 from distill.train.device import calibrate_threads, configure_threads, pick_device
+from distill.train.schedule import TimeOneCycle
 from models import build_model, make_batch
 
 
@@ -96,10 +97,16 @@ def train(
             index = order[start : start + config.batch_size].to(device)
             loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator)
             seen += len(index)
-            rate = seen / (time.perf_counter() - started)
-            bar.update(1)
-            bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
+            _report(bar, epoch, loss, seen / (time.perf_counter() - started))
+            if _out_of_time(config, started):
+                break
         val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size)
+        if not math.isfinite(val):
+            bar.close()
+            raise RuntimeError(
+                f"lr: training diverged at epoch {epoch} (validation loss {val}) with peak "
+                f"learning rate {config.lr}; lower it or check the data scale"
+            )
         history.append({"epoch": epoch, "train_loss": loss, "val_loss": val,
                         "seconds": time.perf_counter() - started,
                         "threads": torch.get_num_threads()})
@@ -114,7 +121,7 @@ def train(
         if bad >= config.patience:
             stopped = "early stopping"
             break
-        if config.time_limit is not None and time.perf_counter() - started > config.time_limit:
+        if _out_of_time(config, started):
             stopped = "time limit"
             break
     bar.close()
@@ -154,6 +161,15 @@ def _step(model, optimizer, scheduler, tensors, index, data, config, generator) 
     return loss.detach().item()
 
 
+def _report(bar, epoch: int, loss: float, rate: float) -> None:
+    bar.update(1)
+    bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
+
+
+def _out_of_time(config: TrainConfig, started: float) -> bool:
+    return config.time_limit is not None and time.perf_counter() - started > config.time_limit
+
+
 def _probe(model, tensors, index) -> None:
     """One forward and backward pass that leaves no trace (for timing)."""
     batch = make_batch(tensors["nodes"][index], tensors["edges"], tensors["body_id"])
@@ -170,6 +186,8 @@ def _optimizer(model, config: TrainConfig, steps_per_epoch: int):
         groups.append({"params": masses})
         peaks.append(config.mass_lr)
     optimizer = torch.optim.Adam(groups, lr=config.lr, weight_decay=config.weight_decay)
+    if config.schedule == "time":
+        return optimizer, TimeOneCycle(optimizer, peaks, config.time_limit)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=peaks, total_steps=config.epochs * steps_per_epoch
     )

@@ -87,3 +87,18 @@ def test_reoptimisation_recovers_perturbed_constants():
                                node_vars, 2)
     result = reoptimise(model, nodes, targets, steps=300, lr=2e-2, progress=False)
     assert result["after"] < 0.2 * result["before"]
+
+
+def test_fixed_reference_mass_stays_and_keeps_ratios():
+    # Gravity sees only G m: fixing the Sun's log-mass must shift all masses together and
+    # then hold the Sun's exactly while the others and the constant move.
+    from distill.pipeline.reoptimise import fix_masses
+
+    log10_mass = torch.nn.Parameter(torch.tensor([0.3, -2.7, -5.7]))
+    mask = fix_masses(log10_mass, {0: 0.0})
+    assert torch.allclose(log10_mass.detach(), torch.tensor([0.0, -3.0, -6.0]))
+    assert mask.tolist() == [0.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match="fix_log10_mass"):
+        fix_masses(log10_mass, {5: 0.0})
+    opts = ExplainOptions.from_dict({"fix_log10_mass": {"0": "0"}})
+    assert opts.fix_log10_mass == {0: 0.0}

@@ -110,3 +110,13 @@ def test_alignment_of_a_force_like_message():
     r2 = force_alignment(frame, force)
     assert r2["e1"] == pytest.approx(1.0)
     assert 0.95 < r2["e2"] < 1.0
+
+
+def test_hamiltonian_pair_energies_are_recorded(data):
+    from models import HamiltonianGraphNetwork
+
+    model = HamiltonianGraphNetwork(data.feature_names, hidden=8, layers=1)
+    frame = record_messages(model, data)
+    assert frame.shape[0] == data.n_samples * data.n_edges
+    assert "e0" in frame.columns and "e1" not in frame.columns
+    assert no_hooks(model)

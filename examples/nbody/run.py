@@ -1,0 +1,175 @@
+"""Regenerate the n-body table (Cranmer et al. 2020, Tables 1 and 5), one cell at a time.
+
+A cell is ``<law>-<dim>d-<variant>``, e.g. ``spring-2d-bottleneck``. Each stage caches its
+result under ``<out-dir>/<cell>/`` (``run/``, ``explain/``), so a cell resumes
+where it stopped and the stages can run on different machines:
+
+    python examples/nbody/run.py --cells 'spring-2d-*'              # all stages
+    python examples/nbody/run.py --stage train --cells 'charge-*' --out-dir /tmp/cells
+    python examples/nbody/run.py --table                            # RESULTS.md
+
+The data (``<out-dir>/data/<law>-<dim>d.npz``) are shared by the four variants of a law.
+Every finished cell appends one JSON line to ``results.jsonl``; ``--table`` writes
+``RESULTS.md`` from the last line of each cell and lists the others as "not run".
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import tarfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LAWS = ("spring", "r1", "r2", "charge", "damped", "discontinuous")
+DIMS = (2, 3)
+VARIANTS = ("standard", "bottleneck", "l1", "kl")
+CELLS = [f"{law}-{dim}d-{v}" for law in LAWS for dim in DIMS for v in VARIANTS]
+LAW_LABEL = {"spring": "spring", "r1": "1/r", "r2": "1/r^2", "charge": "charge",
+             "damped": "damped", "discontinuous": "discontinuous"}
+
+
+def parse_cell(cell: str) -> tuple[str, int, str]:
+    law, dim, variant = cell.split("-")
+    return law, int(dim[:-1]), variant
+
+
+def select_cells(patterns: list[str]) -> list[str]:
+    """Cells of the grid matching any of the glob ``patterns`` (``all`` for every cell)."""
+    chosen = []
+    for p in patterns:
+        hits = CELLS if p == "all" else [c for c in CELLS if fnmatch.fnmatch(c, p)]
+        if not hits:
+            raise SystemExit(f"--cells: {p!r} matches no cell; cells look like 'spring-2d-l1'")
+        chosen += [c for c in hits if c not in chosen]
+    return chosen
+
+
+def simulate_cell(cell: str, folder: Path, args) -> Path:
+    """The cell's data file, shared by the variants of one law and dimension."""
+    from distill.simulate import save_data, simulate_samples
+
+    law, dim, _ = parse_cell(cell)
+    path = folder.parent / "data" / f"{law}-{dim}d.npz"
+    if not path.exists():
+        print(f"[{cell}] simulate {args.samples:,} samples")
+        data = simulate_samples(args.samples, steps_per_sim=100, law=law, dim=dim, n_bodies=4,
+                                seed=args.seed)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_data(path, data)
+    return path
+
+
+def train_cell(cell: str, folder: Path, args) -> dict:
+    from distill.simulate import load_data
+    from distill.train import TrainConfig, read_config, train
+
+    run = folder / "run"
+    if (run / "best.safetensors").exists() and (run / "done").exists():
+        return read_config(run)
+    _, _, variant = parse_cell(cell)
+    data = load_data(simulate_cell(cell, folder, args))
+    print(f"[{cell}] train {variant} graph network, at most {args.train_seconds:.0f} s")
+    config = TrainConfig(variant=variant, epochs=args.epochs, time_limit=args.train_seconds,
+                         seed=args.seed, progress=not args.quiet, patience=args.epochs,
+                         device=args.device)
+    result = train(data, run, config)
+    (run / "done").write_text(json.dumps({"seconds": result.seconds, "stopped": result.stopped,
+                                          "best_val": result.best_val,
+                                          "epochs": len(result.history)}))
+    return read_config(run)
+
+
+def explain_cell(cell: str, folder: Path, args) -> dict:
+    from distill.pipeline import ExplainOptions, explain
+
+    data_path = simulate_cell(cell, folder, args)
+    if not (folder / "run" / "done").exists():
+        raise SystemExit(f"[{cell}] no finished run in {folder / 'run'}; run --stage train first")
+    options = ExplainOptions(timeout_per_fit=args.fit_seconds, seed=args.seed,
+                             progress=not args.quiet, reopt_steps=args.reopt_steps,
+                             fit_node=True)
+    t0 = time.perf_counter()
+    report = explain(folder / "run", data=data_path, out=folder / "explain", options=options)
+    return {"report": report, "seconds": time.perf_counter() - t0}
+
+
+def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
+    law, dim, variant = parse_cell(cell)
+    report = explained["report"]
+    done = json.loads((folder / "run" / "done").read_text())
+    law_fit = report.get("force_law") or {}
+    align = report.get("alignment") or {}
+    return {
+        "cell": cell, "law": law, "dim": dim, "variant": variant,
+        "samples": args.samples, "seed": args.seed,
+        "train": {"seconds": round(done["seconds"], 1), "epochs": done["epochs"],
+                  "stopped": done["stopped"], "best_val": done["best_val"]},
+        "explain": {"seconds": round(explained["seconds"], 1), "fit_seconds": args.fit_seconds},
+        "kept": report["kept"],
+        "alignment_r2": {c: a["r2"] for c, a in align.items()},
+        "formula_r2": law_fit.get("r2"),
+        "recovered": bool(law_fit.get("recovered")),
+        "formulas": {c: f["readable"] for c, f in report["edge_fits"].items()},
+        "in_force_components": law_fit.get("in_force_components"),
+        "losses": report["losses"],
+        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def pack(cells: list[str], out_dir: Path, tar_path: Path) -> None:
+    """Tar what explain needs from each trained run: config.json, best weights, done."""
+    with tarfile.open(tar_path, "w:gz") as tar:
+        for cell in cells:
+            run = out_dir / cell / "run"
+            for name in ("config.json", "best.safetensors", "done"):
+                if (run / name).exists():
+                    tar.add(run / name, arcname=f"{cell}/run/{name}")
+    print(f"packed {len(cells)} runs -> {tar_path} ({tar_path.stat().st_size / 2**20:.1f} MiB)")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cells", nargs="+", default=["spring-2d-bottleneck", "spring-2d-l1"],
+                   help="cells or glob patterns, e.g. 'spring-2d-*' or all")
+    p.add_argument("--stage", choices=("simulate", "train", "explain", "all"), default="all")
+    p.add_argument("--out-dir", type=Path, default=HERE / "cache")
+    p.add_argument("--samples", type=int, default=20_000)
+    p.add_argument("--epochs", type=int, default=200)
+    p.add_argument("--train-seconds", type=float, default=300.0)
+    p.add_argument("--fit-seconds", type=float, default=45.0, help="search time per formula")
+    p.add_argument("--reopt-steps", type=int, default=200)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--pack", type=Path, help="after training, tar the runs into this file")
+    p.add_argument("--table", action="store_true", help="write RESULTS.md from results.jsonl")
+    args = p.parse_args(argv)
+
+    if args.table:
+        from table import write_table  # noqa: PLC0415 (script-local module)
+
+        write_table(HERE / "results.jsonl", HERE / "RESULTS.md", CELLS)
+        return 0
+    cells = select_cells(args.cells)
+    for cell in cells:
+        folder = args.out_dir / cell
+        if args.stage == "simulate":
+            simulate_cell(cell, folder, args)
+        if args.stage in ("train", "all"):
+            train_cell(cell, folder, args)
+        if args.stage in ("explain", "all"):
+            explained = explain_cell(cell, folder, args)
+            line = result_line(cell, folder, explained, args)
+            with open(HERE / "results.jsonl", "a") as f:
+                f.write(json.dumps(line) + "\n")
+            print(f"[{cell}] alignment R^2 {line['alignment_r2']}, recovered: {line['recovered']}")
+    if args.pack:
+        pack(cells, args.out_dir, args.pack)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Orbital mechanics (Lemos et al. 2022): learn the planets' masses, then the law of gravity.
+
+    simulate -> train (learned log10 mass per body, Newton's third law built in)
+    -> explain (record the forces, fit a formula per component)
+    -> re-optimise G and the masses through the symbolic law (Sun fixed) -> REPORT.md
+
+Units: AU, solar masses and a time unit of 100 days, so accelerations are of order one (the
+simulator's AU / day^2 targets times 1e4) and G = 2.9591 in these units. The accelerations depend
+on G m only, so one mass must be fixed to identify G and the others: the Sun's, at 1 (log10 0).
+
+    PYTHONPATH=. python examples/orbital/run.py             # every stage, cached in cache/
+    PYTHONPATH=. python examples/orbital/run.py --stage train --out-dir DIR   # e.g. on a GPU
+
+A control re-optimises G and the masses through the *given* law F = C m_i m_j d / r^3, from the
+network's learned masses, to separate the two halves of the method: finding the law, and
+re-learning the masses through it (``--control``; reported as such, never as the law found).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+NAMES = ["Sun", "Mercury", "Venus", "Earth", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune"]
+TIME_UNIT = 100.0  # days
+
+
+def simulate(folder: Path, args) -> Path:
+    from distill.simulate import NBodyData, save_data, solar_system
+
+    path = folder / "data.npz"
+    if not path.exists():
+        print(f"simulate: Sun + 8 planets, {args.years} years, step {args.step} d, every {args.every}")
+        full = solar_system(args.years, args.step, args.every)
+        scale = TIME_UNIT**2  # AU / day^2 -> AU / (100 d)^2
+        # Positions only: gravity does not depend on velocities, and fewer inputs train faster.
+        data = NBodyData(nodes=full.nodes[..., :3], targets=full.targets * scale,
+                         feature_names=("x", "y", "z"), true_force=full.true_force * scale,
+                         body_id=full.body_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        save_data(path, data)
+    return path
+
+
+def train_run(folder: Path, args) -> Path:
+    from distill.simulate import load_data
+    from distill.train import TrainConfig, train
+
+    run = folder / "run"
+    if (run / "done").exists():
+        return run
+    data = load_data(simulate(folder, args))
+    print(f"train: newton graph network with learned masses, at most {args.train_seconds:.0f} s")
+    config = TrainConfig(
+        variant="bottleneck", augment="rotate", batch_size=args.batch_size, lr=1e-3, mass_lr=1e-1,
+        epochs=args.epochs, patience=args.epochs, time_limit=args.train_seconds, seed=args.seed,
+        progress=not args.quiet,
+        model_options={"newton": True, "learn_mass": True, "include_positions": False,
+                       "hidden": 128, "layers": 3, "activation": "tanh"},
+    )
+    result = train(data, run, config)
+    (run / "done").write_text(json.dumps({"seconds": result.seconds, "best_val": result.best_val,
+                                          "epochs": len(result.history)}))
+    return run
+
+
+def explain_run(folder: Path, args) -> dict:
+    from distill.pipeline import ExplainOptions, explain
+
+    options = ExplainOptions(
+        n_components=3, timeout_per_fit=args.fit_seconds, seed=args.seed, progress=not args.quiet,
+        binary_operators=["+", "-", "*", "/"], unary_operators=[], maxsize=20,
+        reopt_steps=args.reopt_steps, fix_log10_mass={0: 0.0},
+    )
+    return explain(folder / "run", data=folder / "data.npz", out=folder / "explain",
+                   options=options)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out-dir", type=Path, default=HERE / "cache")
+    p.add_argument("--years", type=float, default=30.0)
+    p.add_argument("--step", type=float, default=0.5, help="integration step, days")
+    p.add_argument("--every", type=int, default=4, help="keep every N-th step")
+    p.add_argument("--epochs", type=int, default=200)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--train-seconds", type=float, default=420.0)
+    p.add_argument("--fit-seconds", type=float, default=40.0)
+    p.add_argument("--reopt-steps", type=int, default=1500)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--stage", choices=("simulate", "train", "all"), default="all")
+    p.add_argument("--control", action="store_true",
+                   help="also re-optimise through the given law F = C m_i m_j d / r^3")
+    p.add_argument("--control-samples", type=int, default=500)
+    p.add_argument("--skip-explain", action="store_true", help="only the control after training")
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args(argv)
+
+    from distill.simulate import load_data
+
+    t0 = time.perf_counter()
+    folder = args.out_dir
+    data_path = simulate(folder, args)
+    if args.stage == "simulate":
+        return 0
+    run = train_run(folder, args)
+    if args.stage == "train":
+        return 0
+    from report import write_report  # noqa: PLC0415 (script-local module)
+
+    data = load_data(data_path)
+    report = explain_run(folder, args) if not args.skip_explain else None
+    control = control_run(folder, data, args) if args.control else None
+    write_report(HERE, report, control, json.loads((run / "done").read_text()), args,
+                 time.perf_counter() - t0)
+    return 0
+
+
+def control_run(folder: Path, data, args) -> dict:
+    """Re-optimise C and the masses through the given law, from the network's masses."""
+    import torch
+
+    from distill.expr import parse
+    from distill.pipeline.compose import EdgeFeatures, SymbolicGraphModel
+    from distill.pipeline.reoptimise import reoptimise
+    from distill.train import load_model
+
+    path = folder / "control.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    network = load_model(folder / "run", "best")
+    start = network.log10_mass.detach().double()
+    names = ["dx", "dy", "dz", "r", "m_i", "m_j"]
+    law = {f"e{k}": parse(f"1.0 * m_i * m_j * {d} / (r * r * r)", names)
+           for k, d in enumerate(("dx", "dy", "dz"))}
+    torch.set_default_dtype(torch.float64)
+    edges = EdgeFeatures(data.feature_names, data.graph_edges(), start, data.body_id)
+    model = SymbolicGraphModel(edges, law, {c: names for c in law}, None, None, 3, newton=True)
+    idx = np.random.default_rng(args.seed).permutation(data.n_samples)[: args.control_samples]
+    nodes = torch.as_tensor(data.nodes[idx])
+    targets = torch.as_tensor(data.targets[idx])
+    result = reoptimise(model, nodes, targets, args.reopt_steps, 1e-2, not args.quiet,
+                        seed=args.seed, fix_log10_mass={0: 0.0})
+    torch.set_default_dtype(torch.float32)
+    out = {"formulas": model.formulas(), "before": result["before"], "after": result["after"],
+           "masses": [{"body": i, "network": float(a), "symbolic": float(b)} for i, (a, b) in
+                      enumerate(zip(start.tolist(), model.edges.log10_mass.detach().tolist()))],
+           "variables": names}
+    path.write_text(json.dumps(out, indent=1))
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""The n-body example's cell grid and table assembly (no training)."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2] / "examples" / "nbody"
+
+
+def _load(name):
+    sys.path.insert(0, str(ROOT))
+    try:
+        spec = importlib.util.spec_from_file_location(f"nbody_{name}", ROOT / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(ROOT))
+
+
+def test_cells_cover_the_grid_and_globs_select():
+    run = _load("run")
+    assert len(run.CELLS) == 6 * 2 * 4
+    assert run.select_cells(["spring-2d-*"]) == [f"spring-2d-{v}" for v in run.VARIANTS]
+    assert run.parse_cell("r2-3d-kl") == ("r2", 3, "kl")
+    with pytest.raises(SystemExit, match="matches no cell"):
+        run.select_cells(["gravity-2d-l1"])
+
+
+def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
+    table, run = _load("table"), _load("run")
+    row = {"cell": "spring-2d-l1", "law": "spring", "dim": 2, "variant": "l1", "samples": 10,
+           "train": {"seconds": 1.0, "epochs": 1, "best_val": 0.5},
+           "explain": {"seconds": 2.0}, "alignment_r2": {"e3": 0.5, "e7": 0.9},
+           "formula_r2": {"e3": 0.1}, "recovered": False, "formulas": {"e3": "dx"},
+           "losses": {"network": 0.1}}
+    better = dict(row, alignment_r2={"e3": 0.9995, "e7": 0.9991}, recovered=True)
+    results = tmp_path / "results.jsonl"
+    results.write_text(json.dumps(row) + "\n" + json.dumps(better) + "\n")
+    out = tmp_path / "RESULTS.md"
+    table.write_table(results, out, run.CELLS)
+    text = out.read_text()
+    assert "| spring | 2D | not run | not run | 0.999 / yes | not run |" in text
+    assert "Cells run: 1 of 48." in text
