@@ -56,6 +56,8 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--schedule", choices=("steps", "time"), default="steps",
                         help="one-cycle over planned steps, or over the time budget")
+    parser.add_argument("--penalty-weight", type=float, default=None,
+                        help="override the variant's penalty weight (L1: 1e-2)")
     parser.add_argument("--hidden", type=int, default=300, help="MLP width (paper: 300)")
     parser.add_argument("--no-positions", action="store_true",
                         help="leave absolute positions out of the edge MLP inputs")
@@ -85,6 +87,8 @@ def main() -> None:
     rows = []
     for variant in args.variants:
         options = {"include_positions": not args.no_positions, "hidden": args.hidden}
+        if args.penalty_weight is not None:
+            options["penalty_weight"] = args.penalty_weight
         n_epochs = epochs if args.schedule == "steps" else 10_000
         config = TrainConfig(variant=variant, epochs=n_epochs, batch_size=args.batch_size,
                              lr=args.lr, time_limit=args.budget, patience=n_epochs,

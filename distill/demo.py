@@ -18,8 +18,8 @@ from distill.train import TrainConfig, train
 TRUTH = "F = 2 (r' - 1) d / r, with d = x_sender - x_receiver and r' = r + 0.01 (U = (r' - 1)^2)"
 
 
-def run_demo(out: str | Path = "runs/demo", samples: int = 50_000, train_seconds: float = 240.0,
-             fit_seconds: float = 45.0, seed: int = 0, progress: bool = True) -> dict:
+def run_demo(out: str | Path = "runs/demo", samples: int = 50_000, train_seconds: float = 220.0,
+             fit_seconds: float = 50.0, seed: int = 0, progress: bool = True) -> dict:
     """Run the whole job; returns the explain report (also in ``out/run/explain``)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -38,8 +38,11 @@ def run_demo(out: str | Path = "runs/demo", samples: int = 50_000, train_seconds
     result = train(data, out / "run", config)
     print(f"    best validation loss {result.best_val:.4g} after {len(result.history)} epochs")
     print("3/3 explain: record 5,000 edges, keep 2 components, fit formulas, re-optimise")
+    # The demo's search uses arithmetic only (a pair law of this family needs nothing else);
+    # `distill explain` defaults add ^, exp, log, greater and cond for other laws.
     options = ExplainOptions(timeout_per_fit=fit_seconds, seed=seed, progress=progress,
-                             reopt_steps=300)
+                             reopt_steps=300, binary_operators=["+", "-", "*", "/"],
+                             unary_operators=[], maxsize=20)
     report = explain(out / "run", data=data_path, options=options)
     report["seconds"] = time.perf_counter() - t0
     return report

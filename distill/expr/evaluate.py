@@ -134,7 +134,8 @@ def evaluate_prepared(exprs: list[Expression], Xt: np.ndarray, *, return_complet
             parallel = codes.size * n_rows > 50_000 and offsets.size > 2
         approx = Xt.dtype == np.float32
         kernel = kernels.eval_batch if parallel else kernels.eval_batch_serial
-        kernel(codes, args, values, offsets, Xt, target, flags, approx)
+        # Constants in the working dtype, so float32 loops never widen to float64.
+        kernel(codes, args, values.astype(Xt.dtype, copy=False), offsets, Xt, target, flags, approx)
         if custom:
             out[builtin] = target
             complete[builtin] = flags

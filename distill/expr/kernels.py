@@ -165,6 +165,43 @@ def _fill(buf, t, v, m):
 
 
 @njit(cache=True, error_model="numpy")
+def _binary_var(c, buf, i, X, f, start, m):
+    """buf[i] = buf[i] (op c) X[f, start:start+m]: an arithmetic node whose right child is a
+    variable, read in place instead of copied to the stack first."""
+    if c == ADD:
+        for r in range(m):
+            buf[i, r] = buf[i, r] + X[f, start + r]
+    elif c == SUB:
+        for r in range(m):
+            buf[i, r] = buf[i, r] - X[f, start + r]
+    elif c == MUL:
+        for r in range(m):
+            buf[i, r] = buf[i, r] * X[f, start + r]
+    else:
+        for r in range(m):
+            buf[i, r] = buf[i, r] / X[f, start + r]
+
+
+@njit(cache=True, error_model="numpy")
+def _binary_const(c, buf, i, v, m):
+    """buf[i] = buf[i] (op c) v for an arithmetic node whose right child is a constant
+    (``v`` in the buffer's dtype, or the loop runs in the wider type)."""
+    w = v
+    if c == ADD:
+        for r in range(m):
+            buf[i, r] = buf[i, r] + w
+    elif c == SUB:
+        for r in range(m):
+            buf[i, r] = buf[i, r] - w
+    elif c == MUL:
+        for r in range(m):
+            buf[i, r] = buf[i, r] * w
+    else:
+        for r in range(m):
+            buf[i, r] = buf[i, r] / w
+
+
+@njit(cache=True, error_model="numpy")
 def _store(out, start, buf, t, m):
     for r in range(m):
         out[start + r] = buf[t, r]
@@ -183,13 +220,23 @@ def eval_tree(codes, args, values, lo, hi, X, out, approx):
     for start in range(0, n_rows, CHUNK):
         m = min(CHUNK, n_rows - start)
         sp = 0
-        for k in range(lo, hi):
+        k = lo
+        while k < hi:
             c = codes[k]
-            if c == VAR:
-                _load(buf, slot[sp], X, args[k], start, m)
-                sp += 1
-            elif c == CONST:
-                _fill(buf, slot[sp], values[k], m)
+            if c == VAR or c == CONST:
+                nxt = codes[k + 1] if k + 1 < hi else -1
+                if sp > 0 and (nxt == ADD or nxt == SUB or nxt == MUL or nxt == DIV):
+                    # Fused leaf: the next node combines the stack top with this leaf.
+                    if c == VAR:
+                        _binary_var(nxt, buf, slot[sp - 1], X, args[k], start, m)
+                    else:
+                        _binary_const(nxt, buf, slot[sp - 1], values[k], m)
+                    k += 2
+                    continue
+                if c == VAR:
+                    _load(buf, slot[sp], X, args[k], start, m)
+                else:
+                    _fill(buf, slot[sp], values[k], m)
                 sp += 1
             elif c < NEG:
                 sp -= 1
@@ -201,6 +248,7 @@ def eval_tree(codes, args, values, lo, hi, X, out, approx):
                     slot[depth] = top
             else:
                 return False
+            k += 1
         _store(out, start, buf, slot[0], m)
     return True
 

@@ -97,9 +97,7 @@ def train(
             index = order[start : start + config.batch_size].to(device)
             loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator)
             seen += len(index)
-            rate = seen / (time.perf_counter() - started)
-            bar.update(1)
-            bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
+            _report(bar, epoch, loss, seen / (time.perf_counter() - started))
             if _out_of_time(config, started):
                 break
         val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size)
@@ -161,6 +159,11 @@ def _step(model, optimizer, scheduler, tensors, index, data, config, generator) 
     optimizer.step()
     scheduler.step()
     return loss.detach().item()
+
+
+def _report(bar, epoch: int, loss: float, rate: float) -> None:
+    bar.update(1)
+    bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
 
 
 def _out_of_time(config: TrainConfig, started: float) -> bool:

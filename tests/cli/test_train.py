@@ -13,7 +13,7 @@ def test_train_command_writes_a_loadable_run(tmp_path, capsys):
                  "--out", str(data)]) == 0
     out = tmp_path / "runs" / "demo"
     code = main(["train", str(data), "--model", "gn", "--variant", "l1", "--out", str(out),
-                 "--epochs", "2", "--batch-size", "8", "--quiet",
+                 "--epochs", "2", "--batch-size", "8", "--quiet", "--threads", "1",
                  "--option", "hidden=16", "--option", "layers=1"])
     assert code == 0
     assert "best validation loss" in capsys.readouterr().out

@@ -19,7 +19,7 @@ def spring():
 def tiny(**kw):
     options = {"hidden": 32, "layers": 2}
     options.update(kw.pop("model_options", {}))
-    base = dict(epochs=6, batch_size=16, lr=1e-2, augment="none", progress=False,
+    base = dict(epochs=6, batch_size=16, lr=1e-2, augment="none", progress=False, threads=1,
                 model_options=options)
     base.update(kw)
     return TrainConfig(**base)
