@@ -28,7 +28,7 @@ def test_resumed_schedule_continues_from_the_elapsed_time():
 
 def test_time_schedule_trains_until_the_time_is_up(tmp_path):
     data = simulate("spring", n_bodies=3, dim=2, n_sims=4, n_steps=20)
-    config = TrainConfig(schedule="time", time_limit=1.5, epochs=10_000, batch_size=8,
+    config = TrainConfig(schedule="time", time_limit=1.5, epochs=10_000, batch_size=8, patience=10**9,
                          progress=False, threads=1, model_options={"hidden": 8, "layers": 1})
     result = train(data, tmp_path / "run", config)
     assert result.stopped == "time limit"
