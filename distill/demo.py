@@ -19,7 +19,7 @@ TRUTH = "F = 2 (r' - 1) d / r, with d = x_sender - x_receiver and r' = r + 0.01 
 
 
 def run_demo(out: str | Path = "runs/demo", samples: int = 50_000, train_seconds: float = 220.0,
-             fit_seconds: float = 50.0, seed: int = 0, progress: bool = True) -> dict:
+             fit_seconds: float = 75.0, seed: int = 0, progress: bool = True) -> dict:
     """Run the whole job; returns the explain report (also in ``out/run/explain``)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,7 +40,8 @@ def run_demo(out: str | Path = "runs/demo", samples: int = 50_000, train_seconds
     print("3/3 explain: record 5,000 edges, keep 2 components, fit formulas, re-optimise")
     # The demo's search uses arithmetic only (a pair law of this family needs nothing else);
     # `distill explain` defaults add ^, exp, log, greater and cond for other laws.
-    options = ExplainOptions(timeout_per_fit=fit_seconds, seed=seed, progress=progress,
+    options = ExplainOptions(timeout_per_fit=fit_seconds, node_timeout_per_fit=20.0, seed=seed,
+                             progress=progress,
                              reopt_steps=300, binary_operators=["+", "-", "*", "/"],
                              unary_operators=[], maxsize=20)
     report = explain(out / "run", data=data_path, options=options)

@@ -8,7 +8,7 @@ def add_parser(sub) -> None:
     p.add_argument("--out", default="runs/demo", help="folder for data, run and report")
     p.add_argument("--samples", type=int, default=50_000)
     p.add_argument("--train-seconds", type=float, default=220.0)
-    p.add_argument("--fit-seconds", type=float, default=50.0, help="search time per formula")
+    p.add_argument("--fit-seconds", type=float, default=75.0, help="search time per edge formula")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)

@@ -102,7 +102,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         for j in range(node_y.shape[1]):
             node_fits.append(store.run(f"fit_node{j}", fp_fit, lambda j=j: fit_function(
                 node_X[:, cols], node_y[:, j], node_inputs, options, options.seed + 100 + j,
-                f"prediction {j}"), log))
+                f"prediction {j}", options.node_timeout_per_fit), log))
 
     symbolic, hybrid = _compose(network, data, edge_fits, node_fits, frame, kept, newton)
     device = pick_device(options.device)

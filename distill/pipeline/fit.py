@@ -8,7 +8,7 @@ from distill.pipeline.options import ExplainOptions
 
 
 def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: ExplainOptions,
-                 seed: int, label: str) -> dict:
+                 seed: int, label: str, timeout: float | None = None) -> dict:
     """Run :class:`distill.SymbolicRegressor` and return the chosen equation and the front.
 
     The loss is the mean absolute error (the paper's). The returned dict is JSON-ready:
@@ -26,7 +26,7 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
         niterations=options.niterations,
         populations=options.populations,
         procs=options.procs,
-        timeout_in_seconds=options.timeout_per_fit,
+        timeout_in_seconds=options.timeout_per_fit if timeout is None else timeout,
         elementwise_loss="L1DistLoss()",
         early_stop_condition=1e-7 * scale,
         random_state=seed,

@@ -27,6 +27,8 @@ class ExplainOptions:
         discontinuous laws, ``^ exp log`` weighted 3 as in the paper).
     timeout_per_fit : float
         Seconds of symbolic search per fitted function; ``niterations`` caps it too.
+    node_timeout_per_fit : float, optional
+        Seconds for each node formula (default: ``timeout_per_fit``).
     populations, procs : int
         Islands of the search and worker processes (None: all cores; 0: in this process).
     select_inputs : bool
@@ -52,6 +54,7 @@ class ExplainOptions:
     maxsize: int = 25
     niterations: int = 1000
     timeout_per_fit: float = 120.0
+    node_timeout_per_fit: float | None = None
     populations: int = 15
     procs: int | None = None
     select_inputs: bool = True
