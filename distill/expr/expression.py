@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numba import njit
 
 from distill.expr.operators import ARITY, BY_CODE, CONST, VAR
 
@@ -134,7 +135,7 @@ class Expression:
 
     def subtree_starts(self) -> np.ndarray:
         """For each node ``i``, the index where its subtree begins (its subtree is ``[start, i]``)."""
-        return subtree_starts(self.arities)
+        return subtree_starts_of_codes(self.codes)
 
     def subtree(self, i: int) -> Expression:
         """The subtree rooted at node ``i`` (postfix index)."""
@@ -200,21 +201,31 @@ class Expression:
         return to_torch(self)
 
 
-def subtree_starts(arities: np.ndarray) -> np.ndarray:
-    """Start index of every node's subtree, from the postfix arity array."""
-    n = arities.size
-    starts = np.empty(n, dtype=np.int64)
-    stack: list[int] = []
+@njit(cache=True)
+def subtree_starts_kernel(codes, n, arity, starts, stack):
+    """Fill ``starts[:n]`` with the start of each node's subtree; ``arity`` maps code -> arity
+    and ``stack`` is scratch of length >= n. The compiled core the search's kernels share."""
+    sp = 0
     for i in range(n):
-        a = arities[i]
+        a = arity[codes[i]]
         if a == 0:
-            starts[i] = i
+            s = i
         elif a == 1:
-            starts[i] = stack.pop()
+            sp -= 1
+            s = stack[sp]
         else:
-            stack.pop()
-            starts[i] = stack.pop()
-        stack.append(int(starts[i]))
+            sp -= 2
+            s = stack[sp]
+        starts[i] = s
+        stack[sp] = s
+        sp += 1
+
+
+def subtree_starts_of_codes(codes: np.ndarray) -> np.ndarray:
+    """Start index of every node's subtree, from the postfix codes."""
+    n = codes.size
+    starts = np.empty(n, dtype=np.int64)
+    subtree_starts_kernel(codes, n, ARITY, starts, np.empty(max(n, 1), dtype=np.int64))
     return starts
 
 

@@ -13,28 +13,11 @@ from __future__ import annotations
 
 from numba import njit
 
+from distill.expr.expression import subtree_starts_kernel as subtree_starts
 from distill.search.rng import normal, randint, uniform
 
 CONST = 0
 VAR = 1
-
-
-@njit(cache=True)
-def subtree_starts(codes, n, arity, starts, stack):
-    sp = 0
-    for i in range(n):
-        a = arity[codes[i]]
-        if a == 0:
-            s = i
-        elif a == 1:
-            sp -= 1
-            s = stack[sp]
-        else:
-            sp -= 2
-            s = stack[sp]
-        starts[i] = s
-        stack[sp] = s
-        sp += 1
 
 
 @njit(cache=True)

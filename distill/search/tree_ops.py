@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from distill.expr.operators import ARITY
-
-
-@njit(cache=True)
-def _starts(arities):
-    n = arities.size
-    starts = np.empty(n, dtype=np.int64)
-    stack = np.empty(n, dtype=np.int64)
-    sp = 0
-    for i in range(n):
-        a = arities[i]
-        if a == 0:
-            s = i
-        elif a == 1:
-            sp -= 1
-            s = stack[sp]
-        else:
-            sp -= 2
-            s = stack[sp]
-        starts[i] = s
-        stack[sp] = s
-        sp += 1
-    return starts
+from distill.expr.expression import subtree_starts_of_codes
 
 
 def subtree_starts(codes: np.ndarray) -> np.ndarray:
     """Start index of each node's subtree (the subtree of node i is ``[starts[i], i]``)."""
-    return _starts(ARITY[codes])
+    return subtree_starts_of_codes(codes)
 
 
 def children(starts: np.ndarray, i: int, arity: int) -> list[tuple[int, int]]:

@@ -82,3 +82,10 @@ def test_deep_tree_does_not_hit_the_recursion_limit():
     for i in range(1000):
         ref = np.sin(ref) if i % 2 else ref + 0.5
     np.testing.assert_allclose(evaluate([e], X)[0], ref, rtol=1e-12)
+
+
+def test_subtree_starts_and_subtrees():
+    e = parse("sin(x0) + x1*2.0")  # postfix: x0 sin x1 2.0 * +
+    assert e.subtree_starts().tolist() == [0, 0, 2, 3, 2, 0]
+    assert str(e.subtree(4)) == "x1 * 2.0"
+    assert str(e.replace_subtree(1, parse("x2"))) == "x2 + x1 * 2.0"
