@@ -81,12 +81,12 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     def do_inputs():
         cands = edge_inputs(frame)
         if not options.select_inputs:
-            return {"inputs": cands, "importance": {}}
-        keep, imp = relevant_inputs(frame, cands, kept, options.seed)
-        return {"inputs": keep, "importance": imp}
+            return {"inputs": cands, "receiver_only": [], "importance": {}}
+        return relevant_inputs(frame, cands, kept, options.seed)
 
     fp_fit = options.fingerprint()
-    inputs = store.run("edge_inputs", fp_fit, do_inputs, log)["inputs"]
+    chosen = store.run("edge_inputs", fp_fit, do_inputs, log)
+    inputs = chosen["inputs"]
     edge_fits = {}
     for k, c in enumerate(kept):
         edge_fits[c] = store.run(f"fit_{c}", fp_fit, lambda c=c, k=k: fit_function(
@@ -138,6 +138,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
                   "newton": newton},
         "options": options.to_dict(), "ranking": sel["ranking"], "kept": kept,
         "alignment": alignment, "edge_inputs": inputs,
+        "receiver_only_inputs": chosen.get("receiver_only", []),
+        "input_importance": chosen.get("importance", {}),
         "edge_fits": {c: dict(f, readable=readable(f["equation"], f["variables"]))
                       for c, f in edge_fits.items()},
         "node_fits": [dict(f, readable=readable(f["equation"], f["variables"])) for f in node_fits],

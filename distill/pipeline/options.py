@@ -33,7 +33,9 @@ class ExplainOptions:
         Islands of the search and worker processes (None: all cores; 0: in this process).
     select_inputs : bool
         Drop edge inputs that a tree ensemble finds irrelevant to every kept component
-        (positions-derived ``dx dy dz r`` are always kept).
+        (positions-derived ``dx dy dz r`` are always kept), and leave receiver-only features
+        (``m_i`` mattering while ``m_j`` does not) to the node model; see
+        :mod:`distill.pipeline.inputs`. False: search on every recorded input.
     reopt_steps, reopt_lr, reopt_samples
         End-to-end re-optimisation of all constants (and learned per-body parameters).
     fix_log10_mass : dict, optional

@@ -35,7 +35,14 @@ def markdown(r: dict) -> str:
         r2 = r.get("alignment", {}).get(c, {}).get("r2")
         lines.append(f"| {c} | {row['score']:.4g} ({row['measure']}) | {row['share']:.1%} | "
                      f"{'yes' if c in r['kept'] else ''} | {'' if r2 is None else f'{r2:.4f}'} |")
-    lines += ["", f"Edge inputs searched: {', '.join(r['edge_inputs'])}", ""]
+    lines += ["", f"Edge inputs searched: {', '.join(r['edge_inputs'])}"]
+    if r.get("receiver_only_inputs"):
+        lines.append(f"Receiver-only inputs left to the node model (the sender's copy does not matter): "
+                     f"{', '.join(r['receiver_only_inputs'])}")
+    if r.get("input_importance"):
+        lines.append("Input importance (extra-trees, max over kept components): " + ", ".join(
+            f"{k} {v:.3f}" for k, v in sorted(r["input_importance"].items(), key=lambda kv: -kv[1])))
+    lines.append("")
     lines += ["## Formulas", ""]
     for c, fit in r["edge_fits"].items():
         lines.append(f"- message {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
