@@ -85,8 +85,12 @@ def train(
     state = {"model": model_name, "model_config": kwargs, "train": config.to_dict(),
              "feature_names": list(data.feature_names)}
     started, seen, stopped, bad = time.perf_counter(), 0, "epochs", 0
-    total = steps_per_epoch * (config.epochs - start_epoch)
-    bar = tqdm(total=total, disable=not config.progress, unit="batch", dynamic_ncols=True)
+    # A time-scheduled run is measured in seconds (its epoch count is only a cap).
+    timed = config.schedule == "time"
+    total = config.time_limit if timed else steps_per_epoch * (config.epochs - start_epoch)
+    bar = tqdm(total=total, disable=not config.progress, unit="s" if timed else "batch",
+               dynamic_ncols=True, desc="train", bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} {unit} "
+               "[{elapsed}<{remaining}{postfix}]" if timed else None)
     for epoch in range(start_epoch, config.epochs):
         model.train()
         order = torch.from_numpy(train_idx)[torch.randperm(len(train_idx), generator=generator)]
@@ -97,7 +101,8 @@ def train(
             index = order[start : start + config.batch_size].to(device)
             loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator)
             seen += len(index)
-            _report(bar, epoch, loss, seen / (time.perf_counter() - started))
+            elapsed = time.perf_counter() - started
+            _report(bar, epoch, loss, seen / elapsed, min(elapsed, total) - bar.n if timed else 1)
             if _out_of_time(config, started):
                 break
         val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size)
@@ -161,9 +166,9 @@ def _step(model, optimizer, scheduler, tensors, index, data, config, generator) 
     return loss.detach().item()
 
 
-def _report(bar, epoch: int, loss: float, rate: float) -> None:
-    bar.update(1)
-    bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}")
+def _report(bar, epoch: int, loss: float, rate: float, advance: float) -> None:
+    bar.set_postfix(epoch=epoch, loss=f"{loss:.4g}", samples_s=f"{rate:.0f}", refresh=False)
+    bar.update(advance)  # redraws at most every 0.1 s (a refreshing postfix would redraw per batch)
 
 
 def _out_of_time(config: TrainConfig, started: float) -> bool:
