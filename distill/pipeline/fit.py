@@ -7,6 +7,19 @@ import numpy as np
 from distill.pipeline.options import ExplainOptions
 
 
+def choose_law(losses: np.ndarray, scores: np.ndarray, tolerance: float) -> int:
+    """Index of the front's equation to keep: the highest score among those whose loss is
+    within ``tolerance`` times the lowest.
+
+    PySR's ``best`` uses 1.5. Recorded messages carry a floor of network error that no formula
+    removes; the law sits near that floor, and simpler formulas far above it approximate the
+    law (``r dx`` for a spring) and win on score. A band of 10% keeps them out.
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    ok = np.flatnonzero(losses <= tolerance * np.min(losses))
+    return int(ok[np.argmax(np.asarray(scores, dtype=np.float64)[ok])])
+
+
 def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: ExplainOptions,
                  seed: int, label: str, timeout: float | None = None) -> dict:
     """Run :class:`distill.SymbolicRegressor` and return the chosen equation and the front.
@@ -35,7 +48,8 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
     )
     model.fit(X, y, variable_names=list(names))
     front = model.equations_
-    best = model.get_best()
+    best = front.iloc[choose_law(front["loss"].to_numpy(), front["score"].to_numpy(),
+                                 options.selection_tolerance)]
     pareto = [
         {"complexity": int(r.complexity), "loss": float(r.loss), "score": float(r.score),
          "equation": str(r.equation)}

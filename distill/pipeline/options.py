@@ -29,6 +29,10 @@ class ExplainOptions:
         Seconds of symbolic search per fitted function; ``niterations`` caps it too.
     node_timeout_per_fit : float, optional
         Seconds for each node formula (default: ``timeout_per_fit``).
+    selection_tolerance : float
+        Which equation of each Pareto front to keep: the highest score among equations whose
+        loss is within this factor of the front's lowest (PySR's ``best`` uses 1.5; see
+        :func:`distill.pipeline.fit.choose_law`).
     populations, procs : int
         Islands of the search and worker processes (None: all cores; 0: in this process).
     select_inputs : bool
@@ -57,6 +61,7 @@ class ExplainOptions:
     niterations: int = 1000
     timeout_per_fit: float = 120.0
     node_timeout_per_fit: float | None = None
+    selection_tolerance: float = 1.1
     populations: int = 15
     procs: int | None = None
     select_inputs: bool = True
@@ -80,6 +85,8 @@ class ExplainOptions:
             except (TypeError, ValueError) as err:
                 raise ValueError("fix_log10_mass: expected {body_id: log10 mass}, got "
                                  f"{self.fix_log10_mass!r}") from err
+        if not float(self.selection_tolerance) >= 1.0:
+            raise ValueError(f"selection_tolerance: expected a factor >= 1, got {self.selection_tolerance}")
         if float(self.timeout_per_fit) <= 0:
             raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
 

@@ -30,3 +30,26 @@ def test_on_data_a_receiver_divided_message_keeps_only_geometry():
     assert out["receiver_only"] == ["m_i"]
     assert out["inputs"] == ["dx", "dy", "r", "q_i", "q_j"]
     assert out["importance"]["m_j"] < 0.01 < out["importance"]["m_i"]
+
+
+def test_choose_law_keeps_the_formula_near_the_loss_floor():
+    from distill.pipeline.fit import choose_law
+    from distill.search.model_selection import pareto_scores
+
+    # A spring-like front: r*dx (complexity 5) wins PySR's 'best' rule, the law (17) sits at
+    # the floor 16% below the next simpler formula.
+    cx = [1, 3, 5, 7, 11, 17, 19]
+    loss = [0.0062, 0.0048, 0.0042, 0.0034, 0.00279, 0.00234, 0.002339]
+    scores = pareto_scores(loss, cx)
+    assert cx[choose_law(loss, scores, 1.5)] == 7
+    assert cx[choose_law(loss, scores, 1.1)] == 17
+    assert choose_law(loss, scores, 1.0) == 6  # only the lowest loss is within a factor 1
+
+
+def test_selection_tolerance_below_one_is_rejected():
+    import pytest
+
+    from distill.pipeline import ExplainOptions
+
+    with pytest.raises(ValueError, match="selection_tolerance"):
+        ExplainOptions(selection_tolerance=0.9)
