@@ -32,6 +32,10 @@ class TrainConfig:
         Peak learning rate of learned masses (Lemos et al.: 1e-1).
     val_fraction, patience : float, int
         Validation split; stop after ``patience`` epochs without a better validation loss.
+    loss_scale : {"none", "per_body"}
+        ``per_body`` divides each body slot's error by its mean summed |target| (rescaled to
+        keep the loss's size), so small accelerations count as much as large ones (the Sun's
+        among the planets'). The validation loss is weighted the same way.
     augment, translate_std
         ``translate`` (std 3, paper), ``rotate`` (orbital case) or ``none``.
     schedule : {"steps", "time"}
@@ -55,6 +59,7 @@ class TrainConfig:
     mass_lr: float = 1e-1
     val_fraction: float = 0.1
     patience: int = 10
+    loss_scale: str = "none"
     augment: str = "translate"
     translate_std: float = 3.0
     schedule: str = "steps"
@@ -73,6 +78,8 @@ class TrainConfig:
             raise ValueError(
                 f"augment: expected one of {list(AUGMENTATIONS)}, got {self.augment!r}"
             )
+        if self.loss_scale not in ("none", "per_body"):
+            raise ValueError(f"loss_scale: expected 'none' or 'per_body', got {self.loss_scale!r}")
         if self.schedule not in ("steps", "time"):
             raise ValueError(f"schedule: expected 'steps' or 'time', got {self.schedule!r}")
         if self.schedule == "time" and not (self.time_limit and self.time_limit > 0):

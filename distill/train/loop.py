@@ -73,6 +73,7 @@ def train(
 
     train_idx, val_idx = _split(data.n_samples, config.val_fraction, config.seed)
     tensors = _to_tensors(data, device)
+    tensors["body_weight"] = body_weights(data.targets[train_idx], config.loss_scale).to(device)
     steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
     optimizer, scheduler = _optimizer(model, config, steps_per_epoch)
 
@@ -105,7 +106,8 @@ def train(
             _report(bar, epoch, loss, seen / elapsed, min(elapsed, total) - bar.n if timed else 1)
             if _out_of_time(config, started):
                 break
-        val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size)
+        val = evaluate(model, tensors, torch.from_numpy(val_idx).to(device), config.batch_size,
+                       tensors["body_weight"])
         if not math.isfinite(val):
             bar.close()
             raise RuntimeError(
@@ -136,9 +138,27 @@ def train(
                        seen / max(seconds, 1e-9), seconds)
 
 
+def body_weights(targets: np.ndarray, loss_scale: str) -> torch.Tensor:
+    """Weight of each body slot in the loss: 1, or 1 / its mean summed |target| (``per_body``).
+
+    ``per_body`` gives every body the same say whatever its scale: in the solar system the
+    Sun's acceleration is 1e-5 of Mercury's, yet it alone carries the planets' masses.
+    """
+    n_bodies = targets.shape[1]
+    if loss_scale == "none":
+        return torch.ones(n_bodies)
+    scale = np.abs(targets).sum(-1).mean(0)
+    if not np.all(scale > 0):
+        raise ValueError("loss_scale: 'per_body' needs every body to have a non-zero target; body "
+                         f"slots {np.flatnonzero(~(scale > 0)).tolist()} are all zero")
+    return torch.as_tensor(scale.mean() / scale, dtype=torch.float32)
+
+
 @torch.no_grad()
-def evaluate(model, tensors: dict, index: torch.Tensor, batch_size: int = 256) -> float:
-    """Mean over nodes of the summed absolute error, in eval mode, without augmentation."""
+def evaluate(model, tensors: dict, index: torch.Tensor, batch_size: int = 256,
+             body_weight: torch.Tensor | None = None) -> float:
+    """Mean over nodes of the (body-weighted) summed absolute error, in eval mode, without
+    augmentation."""
     model.eval()
     total, count = 0.0, 0
     for start in range(0, len(index), max(batch_size, 256)):
@@ -146,6 +166,8 @@ def evaluate(model, tensors: dict, index: torch.Tensor, batch_size: int = 256) -
         batch = make_batch(tensors["nodes"][part], tensors["edges"], tensors["body_id"])
         pred, _ = model.loss_terms(batch)
         err = (pred - tensors["targets"][part].flatten(0, 1)).abs().sum(-1)
+        if body_weight is not None:
+            err = err * body_weight.repeat(len(part))
         total += float(err.sum())
         count += err.numel()
     return total / max(count, 1)
@@ -158,7 +180,8 @@ def _step(model, optimizer, scheduler, tensors, index, data, config, generator) 
     )
     batch = make_batch(nodes, tensors["edges"], tensors["body_id"])
     pred, penalty = model.loss_terms(batch)
-    loss = (pred - targets.flatten(0, 1)).abs().sum(-1).mean() + penalty
+    err = (pred - targets.flatten(0, 1)).abs().sum(-1) * tensors["body_weight"].repeat(len(index))
+    loss = err.mean() + penalty
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()

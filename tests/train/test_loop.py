@@ -103,3 +103,22 @@ def test_learned_masses_train_with_their_own_learning_rate(tmp_path):
     result = train(data, tmp_path / "run", config)
     assert result.model.log10_mass.shape == (3,)
     assert not torch.equal(result.model.log10_mass.detach(), torch.zeros(3))
+
+
+def test_per_body_loss_scale_weights_bodies_by_their_target_size():
+    from distill.train.loop import body_weights
+
+    targets = np.zeros((5, 3, 2))
+    targets[:, 0] = 1e-4  # a Sun-like body, tiny accelerations
+    targets[:, 1] = 1.0
+    targets[:, 2] = [3.0, -1.0]
+    w = body_weights(targets, "per_body").numpy()
+    scale = np.array([2e-4, 2.0, 4.0])  # mean summed |target| per body
+    np.testing.assert_allclose(w, scale.mean() / scale, rtol=1e-6)
+    np.testing.assert_allclose(w * scale, scale.mean(), rtol=1e-6)  # each body's error counts alike
+    np.testing.assert_array_equal(body_weights(targets, "none").numpy(), np.ones(3))
+    targets[:, 1] = 0.0
+    with pytest.raises(ValueError, match=r"loss_scale.*\[1\]"):
+        body_weights(targets, "per_body")
+    with pytest.raises(ValueError, match="loss_scale"):
+        TrainConfig(loss_scale="per_node")
