@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from distill.expr import evaluate, parse
@@ -94,8 +96,7 @@ def _summary(report: dict | None, control: dict | None, data) -> list[str]:
     lines.append("- Next: train on a GPU (`PYTHONPATH=. python examples/orbital/run.py --stage train "
                  "--out-dir DIR --train-seconds 540`, then copy `DIR/run` to "
                  "`examples/orbital/cache/run` and run the command above); the one-cycle "
-                 "schedule is laid over the time budget. The network here trained with a step-based "
-                 "schedule of 10 epochs.")
+                 "schedule is laid over the time budget.")
     return lines
 
 
@@ -130,11 +131,12 @@ def write_report(folder, report: dict | None, control: dict | None, train: dict,
     lines = [
         "# Orbital mechanics: masses and G from a graph network (Lemos et al. 2022)",
         "",
-        "Regenerate: `PYTHONPATH=. python examples/orbital/run.py --control` (stages cached in "
-        "`examples/orbital/cache/`).",
+        f"Regenerate: `PYTHONPATH=. python examples/orbital/run.py {' '.join(sys.argv[1:])}` "
+        "(stages cached in the --out-dir, default `examples/orbital/cache/`).",
         "",
-        f"Budget: training {train['seconds']:.0f} s on 2 CPU cores shared with other jobs "
-        f"(load about 10): {train['epochs']} epochs, best validation MAE "
+        f"Budget: training {train['seconds']:.0f} s on 2 CPU cores shared with other jobs, "
+        f"loss scale {getattr(args, 'loss_scale', 'none')}: {train['epochs']} epochs, best "
+        f"validation loss "
         f"{train['best_val']:.4g}; {args.fit_seconds:.0f} s of search per force component; "
         f"{args.reopt_steps} re-optimisation steps; this invocation {seconds / 60:.0f} min.",
         "",
