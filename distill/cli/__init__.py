@@ -11,7 +11,7 @@ import importlib
 import sys
 
 # Sub-command modules, in the order of the data flow.
-COMMANDS: list[str] = ["simulate", "train", "sr", "explain", "demo"]
+COMMANDS: list[str] = ["simulate", "train", "sr", "pretrain-latent", "explain", "demo"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"distill {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"distill.cli.{name}").add_parser(sub)
+        importlib.import_module(f"distill.cli.{name.replace('-', '_')}").add_parser(sub)
     return parser
 
 
