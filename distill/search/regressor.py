@@ -16,6 +16,7 @@ import inspect
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from distill.latent import KINDS as LATENT_KINDS
 from distill.search import engine
 from distill.search.checkpoint import load_checkpoint, save_checkpoint, write_hall_of_fame_csv
 from distill.search.equations import equations_frame
@@ -126,6 +128,19 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
     output_directory : str
         Where ``hall_of_fame.csv`` and the checkpoint are rewritten at each iteration
         (default: nothing is written).
+    latent_proposals : None or sequence of {"cma", "crossover", "prior", "random"}
+        Latent-guided search (:mod:`distill.latent`): after each iteration, immigrants from an
+        expression autoencoder enter the islands. ``"cma"``: CMA-ES around elites' latents;
+        ``"crossover"``: interpolation between two parents; ``"prior"``: prior samples;
+        ``"random"``: random skeletons (no model). None (default): off; BENCHMARKS.md has the
+        ablation behind that default.
+    latent_share : float in (0, 1]
+        Largest share of all evaluations (constant fits included) spent on proposals
+        (default 0.15; 1 runs the proposals alone, without the GP, and needs ``max_evals``).
+    latent_checkpoint : str or None
+        Directory of an autoencoder written by ``distill pretrain-latent`` (default: the one
+        shipped with distill). When its grammar does not cover the search's operators or
+        variables, the search warns and runs pure GP.
     """
 
     def __init__(
@@ -193,6 +208,9 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         verbosity=1,
         progress=None,
         output_directory=None,
+        latent_proposals=None,
+        latent_share=0.15,
+        latent_checkpoint=None,
     ):
         self.model_selection = model_selection
         self.binary_operators = binary_operators
@@ -256,6 +274,9 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         self.verbosity = verbosity
         self.progress = progress
         self.output_directory = output_directory
+        self.latent_proposals = latent_proposals
+        self.latent_share = latent_share
+        self.latent_checkpoint = latent_checkpoint
 
     # -- sklearn plumbing ----------------------------------------------------------------
     def __sklearn_tags__(self):
@@ -397,6 +418,8 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         # them as equal so that "best" picks the simplest exact equation.
         self._loss_floor = 1e-24 * float(np.mean(y2 * y2)) if y2.size else 0.0
 
+        latent_model = self._latent_model(options, X.shape[1])
+        self.latent_diagnostics_ = []
         states, source = self._starting_states(y2.shape[1], X.shape[1])
         self.states_ = states if states is not None else [None] * y2.shape[1]
         t0 = time.time()
@@ -420,6 +443,13 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
                     if self.output_directory is not None:
                         self._write_outputs(options)
 
+                proposer = None
+                from distill.latent.proposals import LatentProposer
+
+                if latent_model is not None or self._latent_kinds() == ("random",):
+                    proposer = LatentProposer(
+                        latent_model, options, data, self._latent_kinds(), self.latent_share, seed + i
+                    )
                 self.states_[i] = equation_search(
                     data,
                     options,
@@ -431,7 +461,12 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
                     seed=seed + i,
                     state=state,
                     on_iteration=on_iteration,
+                    latent=proposer,
                 )
+                if proposer is not None:
+                    front = self.states_[i].hof.pareto_front()
+                    winner = front[-1][1] if front else None
+                    self.latent_diagnostics_.append(proposer.diagnostics(winner))
         finally:
             progress.close()
         self._from_checkpoint = False
@@ -443,6 +478,41 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         if self.verbosity and self.verbosity > 1:
             print(self._summary(), file=sys.stderr)
         return self
+
+    def _latent_kinds(self) -> tuple[str, ...] | None:
+        kinds = self.latent_proposals
+        if kinds is None or kinds is False:
+            return None
+        if isinstance(kinds, str):
+            kinds = (kinds,)
+        kinds = tuple(kinds)
+        if not kinds or any(k not in LATENT_KINDS for k in kinds):
+            raise ValueError(
+                f"latent_proposals: expected None or a non-empty subset of {list(LATENT_KINDS)}, got "
+                f"{self.latent_proposals!r}"
+            )
+        share = self.latent_share
+        numeric = isinstance(share, (int, float, np.floating)) and not isinstance(share, bool)
+        if not (numeric and 0 < share <= 1):
+            raise ValueError(f"latent_share: expected a number in (0, 1], got {share!r}")
+        if share >= 1 and self.max_evals is None:
+            raise ValueError("latent_share: 1 (proposals only) needs max_evals set, got max_evals=None")
+        return kinds
+
+    def _latent_model(self, options, n_features):
+        """The autoencoder for the proposals, or None (off, or a grammar it does not cover)."""
+        kinds = self._latent_kinds()
+        if kinds is None or kinds == ("random",):
+            return None
+        from distill.latent import load_latent_model
+        from distill.latent.proposals import check_grammar
+
+        model = load_latent_model(self.latent_checkpoint)
+        message = check_grammar(model, options, n_features)
+        if message is not None:
+            warnings.warn(message, UserWarning, stacklevel=3)
+            return None
+        return model
 
     def _variable_names(self, variable_names, X_names, n_features):
         if variable_names is None:

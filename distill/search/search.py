@@ -113,6 +113,7 @@ def equation_search(
     seed: int = 0,
     state: SearchState | None = None,
     on_iteration: Callable[[SearchState], None] | None = None,
+    latent=None,
 ) -> SearchState:
     """Evolve expressions for ``data`` until a stopping rule fires.
 
@@ -120,13 +121,17 @@ def equation_search(
     resuming), after ``timeout_in_seconds``, after ``max_evals`` evaluations or when
     ``early_stop_condition`` holds for an expression of the front (a loss threshold, or
     ``f(loss, complexity) -> bool``), whichever comes first.
+
+    ``latent`` (a :class:`distill.latent.proposals.LatentProposer`) adds immigrants after each
+    iteration within its share of the evaluations; with a share of 1 it replaces the GP.
     """
     t0 = time.time()
     deadline = None if timeout_in_seconds is None else t0 + float(timeout_in_seconds)
     max_evals = math.inf if max_evals is None else max_evals
     if state is None:
         state = initial_state(data, options, seed)
-    workers = Workers(procs, data, options) if state.iteration < niterations else None
+    gp = state.iteration < niterations and not (latent is not None and latent.share >= 1.0)
+    workers = Workers(procs, data, options) if gp else None
     stop_loss = early_stop_condition if isinstance(early_stop_condition, (int, float)) else None
     elapsed0 = state.elapsed
     try:
@@ -140,17 +145,26 @@ def equation_search(
             if state.num_evals >= max_evals:
                 state.stopped_by = "max_evals"
                 break
-            _one_iteration(
-                state,
-                data,
-                options,
-                workers,
-                seed,
-                niterations,
-                deadline,
-                max_evals - state.num_evals,
-                stop_loss,
-            )
+            latent_only = latent is not None and latent.share >= 1.0
+            if not latent_only:
+                _one_iteration(
+                    state,
+                    data,
+                    options,
+                    workers,
+                    seed,
+                    niterations,
+                    deadline,
+                    max_evals - state.num_evals,
+                    stop_loss,
+                )
+            if latent is not None:
+                spent = latent.step(state, max_evals)
+                if latent_only:
+                    state.iteration += 1
+                    if spent == 0:
+                        state.stopped_by = "latent_exhausted"
+                        break
             state.elapsed = elapsed0 + time.time() - t0
             state.history.append(
                 (state.iteration, state.elapsed, state.num_evals, float(np.min(state.hof.loss)))
