@@ -4,7 +4,7 @@ The elite's skeleton is encoded to its posterior mean z0; CMA-ES (the ``cma`` pa
 ``popsize`` latents around z0 with step ``sigma0``; each is decoded greedily (arity-masked, so
 always valid), its constants are fitted and its cost is loss/normalisation plus the complexity
 penalty. Cached skeletons cost no evaluations. The run stops after ``generations`` or when the
-next generation could overrun the evaluation allowance.
+next candidate could overrun the evaluation allowance.
 """
 
 from __future__ import annotations
@@ -56,11 +56,11 @@ def _run(cma, z0, decode, scorer, rng, allowance, sigma0, popsize, generations):
     scored = 0
     start = scorer.evals
     for _ in range(generations):
-        if scorer.evals - start + popsize * scorer.max_cost() > allowance:
-            break
         Z = np.asarray(es.ask())
         costs = []
         for tree in decode(Z):
+            if scorer.evals - start + scorer.max_cost() > allowance:
+                return sorted(found, key=lambda s: s.cost), scored  # out of budget mid-generation
             s = scorer.score(tree, rng)
             scored += 1
             costs.append(1e10 if s is None or not math.isfinite(s.cost) else min(s.cost, 1e10))
