@@ -85,3 +85,20 @@ def untrained_like(model: ExpressionAutoencoder, seed: int = 0) -> ExpressionAut
         torch.manual_seed(seed)
         fresh = ExpressionAutoencoder(model.grammar, **model.config())
     return fresh.eval()
+
+
+def shuffled_like(model: ExpressionAutoencoder, seed: int = 0) -> ExpressionAutoencoder:
+    """The trained model with its decoder reading a permuted, sign-flipped latent (the ablation's
+    control): decoding is as diverse as the trained model's and the prior is unchanged, but a
+    decoded latent no longer resembles the expression it was encoded from."""
+    g = torch.Generator().manual_seed(seed)
+    d = model.latent_dim
+    perm = torch.randperm(d, generator=g)
+    sign = torch.where(torch.rand(d, generator=g) < 0.5, -1.0, 1.0)
+    out = ExpressionAutoencoder(model.grammar, **model.config())
+    out.load_state_dict(model.state_dict())
+    with torch.no_grad():
+        out.to_h0.weight.copy_(model.to_h0.weight[:, perm] * sign)
+        e = model.embed_dim
+        out.decoder.weight_ih_l0[:, e:].copy_(model.decoder.weight_ih_l0[:, e:][:, perm] * sign)
+    return out.eval()

@@ -57,3 +57,16 @@ def test_shipped_checkpoint_is_small_and_documented(shipped):
     assert 16 <= doc["architecture"]["latent_dim"] <= 32
     assert 200_000 <= doc["parameters"] <= 2_000_000
     assert np.isfinite(doc["metrics"]["reconstruction_rate"])
+
+
+def test_shuffled_control_keeps_decoding_but_loses_reconstruction(shipped):
+    from distill.latent.checkpoint import shuffled_like
+    from distill.latent.data import sample_skeletons
+    from distill.latent.train import reconstruction_rate
+
+    model, _ = shipped
+    control = shuffled_like(model, seed=1)
+    skeletons = sample_skeletons(model.grammar, 200, np.random.default_rng(7))
+    assert reconstruction_rate(control, skeletons) < 0.2 < reconstruction_rate(model, skeletons)
+    z = torch.randn(200, model.latent_dim, generator=torch.Generator().manual_seed(0))
+    assert len({tuple(t) for t in control.decode(z)}) > 100  # not collapsed
