@@ -82,6 +82,7 @@ def summary(runs):
                 "r2_999": np.mean([r["r2_999"] for r in rs]),
                 "exact": np.mean([r["exact_fit"] for r in rs]),
                 "evals_median": float(np.median([evals(r) for r in rs])),
+                "evals_used": float(np.mean([r["evals"] for r in rs])),
                 "complexity_median": float(np.median([r["complexity"] for r in rs])),
                 "seconds": float(np.sum([r["seconds"] for r in rs])),
                 "latent_share": float(
@@ -188,14 +189,16 @@ def main(argv=None):
             f"seeds {sorted({k[2] for k in sub})[0]}..{sorted({k[2] for k in sub})[-1]})\n"
         )
         print(
-            "| arm | runs | symbolic solved | R2>0.999 | exact fit | median evals to fit | median complexity"
+            "| arm | runs | symbolic solved | R2>0.999 | exact fit | median evals to fit | mean evals used"
+            " | median complexity"
             " | latent share of evals | survival | winners from latent | CPU s |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for r in summary(sub):
             print(
                 f"| {r['arm']} | {r['runs']} | {r['solved']:.3f} | {r['r2_999']:.3f} | {r['exact']:.3f} | "
-                f"{r['evals_median']:.0f} | {r['complexity_median']:.0f} | {r['latent_share']:.3f} | "
+                f"{r['evals_median']:.0f} | {r['evals_used']:.0f} | {r['complexity_median']:.0f} | "
+                f"{r['latent_share']:.3f} | "
                 f"{r['survival']:.3f} | {r['winner_latent']:.3f} | {r['seconds']:.0f} |"
             )
     ts = tests(runs)
