@@ -18,7 +18,6 @@ repeated skeleton is neither re-evaluated nor re-inserted.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import torch
@@ -86,7 +85,6 @@ class LatentProposer:
         self.inserted = 0
         self.entered_front = 0
         self.inserted_keys: list[bytes] = []
-        self.inserted_trees: list = []
 
     @property
     def evals(self) -> int:
@@ -173,7 +171,6 @@ class LatentProposer:
         self.inserted += 1
         self.entered_front += int(s.loss < before)
         self.inserted_keys.append(skeleton_key(s.tree.codes, s.tree.args))
-        self.inserted_trees.append(s.tree)
 
     # -- model plumbing --------------------------------------------------------------------
     def _tokens(self, tree):
@@ -249,6 +246,3 @@ def check_grammar(model, options, n_features: int, argument: str = "latent_check
         "running pure GP. Train a matching model with `distill pretrain-latent`."
     )
 
-
-def warn_fallback(message: str) -> None:
-    warnings.warn(message, UserWarning, stacklevel=3)
