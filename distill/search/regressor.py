@@ -424,7 +424,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         self.states_ = states if states is not None else [None] * y2.shape[1]
         t0 = time.time()
         budget_left = self.timeout_in_seconds
-        progress = Progress(self._show_progress(), self.niterations * y2.shape[1])
+        progress = Progress(self._show_progress(), self.niterations * y2.shape[1], self.timeout_in_seconds)
         try:
             for i in range(y2.shape[1]):
                 data = Dataset(X, y2[:, i], weights, self.elementwise_loss)
