@@ -63,7 +63,8 @@ def print_summary(report: dict) -> bool:
         print(f"  {k} = {v}")
     print(f"Truth: {TRUTH}")
     r2 = ", ".join(f"{c}: {v:.5f}" for c, v in law.get("r2", {}).items())
-    print(f"Match: R^2 of each formula as a linear function of the true force: {r2}")
+    print(f"Match: R^2 of each formula as a linear function of the true "
+          f"{law.get('basis', 'force')}: {r2}")
     for name, loss in report["losses"].items():
         print(f"  loss, {name}: {loss:.4g}")
     ok = bool(law.get("recovered"))

@@ -5,6 +5,11 @@ Fitting the formulas' values ``f`` as ``f = A F + b`` on the true forces ``F`` o
 edges gives the mixing; when it is invertible, ``F = A^-1 (f - b)`` writes the law in the
 force's components. The law counts as recovered when every formula is that linear function
 of the true force with R^2 >= 0.999 (SRBench's accuracy threshold) on the recorded edges.
+
+A message is only defined up to a factor of the receiver alone (the node model can undo it,
+see :mod:`distill.pipeline.inputs`): a network may send ``F / m_i``, the pair's contribution to
+the receiver's acceleration, instead of ``F``. When the edges carry ``m_i`` both bases are
+tried and the better one is reported (``basis``), with the R^2 of each.
 """
 
 from __future__ import annotations
@@ -31,11 +36,21 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
     """Mixing fit of each formula on the true force, R^2, and the law in force components."""
     force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
     values = formula_values(formulas, variables, frame)
-    ok = np.isfinite(values).all(axis=1) & np.isfinite(force).all(axis=1)
-    fits = {c: linear_fit(values[ok, k], force[ok]) for k, c in enumerate(formulas)}
+    bases = {"force": force}
+    if "m_i" in frame.columns:
+        bases["force / m_i"] = force / frame["m_i"].to_numpy(np.float64)[:, None]
+    tried = {}
+    for name, basis in bases.items():
+        ok = np.isfinite(values).all(axis=1) & np.isfinite(basis).all(axis=1)
+        fits = {c: linear_fit(values[ok, k], basis[ok]) for k, c in enumerate(formulas)}
+        tried[name] = (ok, fits)
+    best = max(tried, key=lambda n: min(f["r2"] for f in tried[n][1].values()))
+    ok, fits = tried[best]
     r2 = {c: f["r2"] for c, f in fits.items()}
     out = {
         "r2": r2,
+        "basis": best,
+        "r2_by_basis": {n: {c: f["r2"] for c, f in t[1].items()} for n, t in tried.items()},
         "valid_fraction": float(ok.mean()),
         "recovered": bool(ok.mean() > 0.99 and min(r2.values()) >= R2_RECOVERED),
         "mixing": {c: f["coef"] for c, f in fits.items()},
@@ -50,9 +65,10 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
             inv = np.linalg.inv(A)
             syms = [to_sympy(e, variables[c]) for c, e in formulas.items()]
             comps = {}
+            label = "F" if best == "force" else "(F/m_i)"
             for k, axis in enumerate("xyz"[:dim]):
                 expr = sum(float(inv[k, j]) * (syms[j] - float(b[j])) for j in range(dim))
-                comps[f"F_{axis}"] = str(_round(sympy.simplify(sympy.expand(expr)), digits))
+                comps[f"{label}_{axis}"] = str(_round(sympy.simplify(sympy.expand(expr)), digits))
             out["in_force_components"] = comps
     return out
 

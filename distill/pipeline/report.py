@@ -56,8 +56,13 @@ def markdown(r: dict) -> str:
             for k, v in law["in_force_components"].items():
                 lines.append(f"- {k} = `{v}`")
         lines.append("")
-        lines.append("R^2 of each formula as a linear function of the true force: "
+        basis = law.get("basis", "force")
+        lines.append(f"R^2 of each formula as a linear function of the true {basis}: "
                      + ", ".join(f"{c}: {v:.5f}" for c, v in law["r2"].items()))
+        for name, r2s in (law.get("r2_by_basis") or {}).items():
+            if name != basis:
+                lines.append(f"(against the true {name}: "
+                             + ", ".join(f"{c}: {v:.5f}" for c, v in r2s.items()) + ")")
         lines.append(f"Recovered (every R^2 >= 0.999): **{'yes' if law['recovered'] else 'no'}**")
     lines += ["", "## Losses (mean over nodes of the summed absolute error)", "",
               "| model | loss |", "|---|---|"]

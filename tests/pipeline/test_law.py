@@ -1,0 +1,61 @@
+"""The recovered-law check against independent formulas for the true force."""
+
+import numpy as np
+import pandas as pd
+import sympy
+
+from distill.expr import parse
+from distill.pipeline.law import force_law
+
+
+def _edges(n=2000, seed=0):
+    rng = np.random.default_rng(seed)
+    dx, dy = rng.normal(size=(2, n)) * 1.5
+    r = np.hypot(dx, dy)
+    m_i, m_j = np.exp(rng.normal(size=(2, n)))
+    return pd.DataFrame({"dx": dx, "dy": dy, "r": r, "m_i": m_i, "m_j": m_j})
+
+
+def test_mixed_spring_formulas_are_recovered_and_inverted_to_the_law():
+    frame = _edges()
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()
+    force = 2 * (r - 1)[:, None] * d / r[:, None]  # spring, computed here independently
+    names = ["dx", "dy", "r"]
+    formulas = {"e1": parse("(dx + 1.5*dy)*(0.007*r - 0.007)/r", names),
+                "e2": parse("(0.011 - 0.011/r)*(dx - 0.58*dy)", names)}
+    law = force_law(formulas, {"e1": names, "e2": names}, frame, force)
+    assert law["recovered"] and law["basis"] == "force"
+    assert min(law["r2"].values()) > 0.99999
+    # The inverted law, read back with sympy, is the spring force itself.
+    dxs, dys, rs = sympy.symbols("dx dy r")
+    fx = sympy.sympify(law["in_force_components"]["F_x"])
+    for x, y in [(0.3, -1.2), (2.0, 0.5)]:
+        rr = float(np.hypot(x, y))
+        assert abs(float(fx.subs({dxs: x, dys: y, rs: rr})) - 2 * (rr - 1) * x / rr) < 1e-2
+
+
+def test_messages_divided_by_the_receivers_mass_count_in_that_basis():
+    frame = _edges()
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    mm = (frame["m_i"] * frame["m_j"]).to_numpy()[:, None]
+    force = mm * d / r**3  # gravity-like, G = 1
+    names = ["dx", "dy", "r", "m_j"]
+    formulas = {"e1": parse("0.3*m_j*dx/(r*r*r)", names), "e2": parse("-0.2*m_j*dy/(r*r*r)", names)}
+    law = force_law(formulas, {"e1": names, "e2": names}, frame, force)
+    assert law["basis"] == "force / m_i" and law["recovered"]
+    assert min(law["r2_by_basis"]["force"].values()) < 0.9 < min(law["r2_by_basis"]["force / m_i"].values())
+    assert set(law["in_force_components"]) == {"(F/m_i)_x", "(F/m_i)_y"}
+
+
+def test_a_proxy_formula_is_not_recovered():
+    frame = _edges()
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()
+    force = 2 * (r - 1)[:, None] * d / r[:, None]
+    names = ["dx", "dy", "r"]
+    formulas = {"e1": parse("0.002*dx*r", names), "e2": parse("0.003*dy", names)}
+    law = force_law(formulas, {"e1": names, "e2": names}, frame, force)
+    assert not law["recovered"]
+    assert min(law["r2"].values()) < 0.999
