@@ -16,7 +16,6 @@ import inspect
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +23,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from distill.latent import KINDS as LATENT_KINDS
+from distill.latent.settings import latent_kinds, latent_model, make_proposer
 from distill.search import engine
 from distill.search.checkpoint import load_checkpoint, save_checkpoint, write_hall_of_fame_csv
 from distill.search.equations import equations_frame
@@ -418,7 +417,8 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         # them as equal so that "best" picks the simplest exact equation.
         self._loss_floor = 1e-24 * float(np.mean(y2 * y2)) if y2.size else 0.0
 
-        latent_model = self._latent_model(options, X.shape[1])
+        kinds = latent_kinds(self.latent_proposals, self.latent_share, self.max_evals)
+        model = latent_model(kinds, self.latent_checkpoint, options, X.shape[1])
         self.latent_diagnostics_ = []
         states, source = self._starting_states(y2.shape[1], X.shape[1])
         self.states_ = states if states is not None else [None] * y2.shape[1]
@@ -443,13 +443,7 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
                     if self.output_directory is not None:
                         self._write_outputs(options)
 
-                proposer = None
-                from distill.latent.proposals import LatentProposer
-
-                if latent_model is not None or self._latent_kinds() == ("random",):
-                    proposer = LatentProposer(
-                        latent_model, options, data, self._latent_kinds(), self.latent_share, seed + i
-                    )
+                proposer = make_proposer(kinds, model, options, data, self.latent_share, seed + i)
                 self.states_[i] = equation_search(
                     data,
                     options,
@@ -478,41 +472,6 @@ class SymbolicRegressor(RegressorMixin, BaseEstimator, metaclass=_SuggestNames):
         if self.verbosity and self.verbosity > 1:
             print(self._summary(), file=sys.stderr)
         return self
-
-    def _latent_kinds(self) -> tuple[str, ...] | None:
-        kinds = self.latent_proposals
-        if kinds is None or kinds is False:
-            return None
-        if isinstance(kinds, str):
-            kinds = (kinds,)
-        kinds = tuple(kinds)
-        if not kinds or any(k not in LATENT_KINDS for k in kinds):
-            raise ValueError(
-                f"latent_proposals: expected None or a non-empty subset of {list(LATENT_KINDS)}, got "
-                f"{self.latent_proposals!r}"
-            )
-        share = self.latent_share
-        numeric = isinstance(share, (int, float, np.floating)) and not isinstance(share, bool)
-        if not (numeric and 0 < share <= 1):
-            raise ValueError(f"latent_share: expected a number in (0, 1], got {share!r}")
-        if share >= 1 and self.max_evals is None:
-            raise ValueError("latent_share: 1 (proposals only) needs max_evals set, got max_evals=None")
-        return kinds
-
-    def _latent_model(self, options, n_features):
-        """The autoencoder for the proposals, or None (off, or a grammar it does not cover)."""
-        kinds = self._latent_kinds()
-        if kinds is None or kinds == ("random",):
-            return None
-        from distill.latent import load_latent_model
-        from distill.latent.proposals import check_grammar
-
-        model = load_latent_model(self.latent_checkpoint)
-        message = check_grammar(model, options, n_features)
-        if message is not None:
-            warnings.warn(message, UserWarning, stacklevel=3)
-            return None
-        return model
 
     def _variable_names(self, variable_names, X_names, n_features):
         if variable_names is None:

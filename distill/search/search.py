@@ -130,8 +130,8 @@ def equation_search(
     max_evals = math.inf if max_evals is None else max_evals
     if state is None:
         state = initial_state(data, options, seed)
-    gp = state.iteration < niterations and not (latent is not None and latent.share >= 1.0)
-    workers = Workers(procs, data, options) if gp else None
+    latent_only = latent is not None and latent.share >= 1.0
+    workers = Workers(procs, data, options) if state.iteration < niterations and not latent_only else None
     stop_loss = early_stop_condition if isinstance(early_stop_condition, (int, float)) else None
     elapsed0 = state.elapsed
     try:
@@ -145,7 +145,6 @@ def equation_search(
             if state.num_evals >= max_evals:
                 state.stopped_by = "max_evals"
                 break
-            latent_only = latent is not None and latent.share >= 1.0
             if not latent_only:
                 _one_iteration(
                     state,
