@@ -96,7 +96,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     newton = bool(getattr(network, "newton", False))
     node_fits = []
     if not newton and options.fit_node:
-        node_X, node_names, node_y = _node_table(network, sub, frame, kept)
+        node_X, node_names, node_y = _node_table(network, sub, frame, kept,
+                                                 _edge_values(edge_fits, frame, log))
         node_inputs = node_names  # few and all plausible: per-body features and summed messages
         cols = [node_names.index(n) for n in node_inputs]
         for j in range(node_y.shape[1]):
@@ -178,8 +179,31 @@ def _load_data(data, config: dict, run_dir: Path) -> tuple[NBodyData, str]:
     return load_data(path), str(path)
 
 
-def _node_table(network, sub: NBodyData, frame: pd.DataFrame, kept: list[str]):
-    """Node inputs [per-body features, E<k> = summed kept messages] and targets, per node."""
+def _edge_values(edge_fits: dict, frame: pd.DataFrame, log) -> dict:
+    """Each kept component's fitted formula on the recorded edges (finite ones only).
+
+    The node function is fitted on the sums of these, not of the network's messages: the
+    messages may carry a factor of receiver-only inputs (``m_i``) that the edge formulas leave
+    to the node model (:mod:`distill.pipeline.inputs`); fitted on the network's sums, the node
+    formula would expect that factor and the composed model would not get it.
+    """
+    values = {}
+    for c, f in edge_fits.items():
+        v = formula_values({c: parse(f["equation"], f["variables"])}, {c: f["variables"]}, frame)[:, 0]
+        if np.all(np.isfinite(v)):
+            values[c] = v
+        else:
+            log(f"[fit_node] formula of {c} is not finite on every edge; the node fit sums "
+                "the network's messages for it")
+    return values
+
+
+def _node_table(network, sub: NBodyData, frame: pd.DataFrame, kept: list[str],
+                edge_values: dict | None = None):
+    """Node inputs [per-body features, E<k> = summed kept messages] and targets, per node.
+
+    ``edge_values`` (component -> value per recorded edge) replaces the network's messages.
+    """
     n_nodes = sub.n_samples * sub.n_bodies
     recv = receivers(sub, sub.n_samples)
     nodes = sub.nodes.reshape(n_nodes, -1).astype(np.float64)
@@ -198,7 +222,9 @@ def _node_table(network, sub: NBodyData, frame: pd.DataFrame, kept: list[str]):
             cols.append(mass)
     for c in kept:
         names.append(f"E{c[1:]}")
-        cols.append(np.bincount(recv, weights=frame[c].to_numpy(np.float64), minlength=n_nodes))
+        v = (edge_values or {}).get(c)
+        v = frame[c].to_numpy(np.float64) if v is None else v
+        cols.append(np.bincount(recv, weights=v, minlength=n_nodes))
     return np.column_stack(cols), names, sub.targets.reshape(n_nodes, -1).astype(np.float64)
 
 

@@ -24,6 +24,12 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
                  seed: int, label: str, timeout: float | None = None) -> dict:
     """Run :class:`distill.SymbolicRegressor` and return the chosen equation and the front.
 
+    The search runs on ``y / std(y)``: the search draws new constants of order one, so on an
+    L1 network's messages (std near 0.01) every new constant lands two orders off and the
+    search settles on whatever family it found first (``d log(r)`` for a spring, where
+    ``d (r - 1) / r`` fits 20% better; BENCHMARKS.md, "Target scaling"). The equations come
+    back multiplied by the scale, and losses in the target's units.
+
     The loss is the mean absolute error (the paper's). The returned dict is JSON-ready:
     ``equation`` (text that :func:`distill.expr.parse` reads back with ``variables``),
     ``variables``, ``loss``, ``complexity`` and ``pareto`` (one dict per equation).
@@ -41,26 +47,31 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
         procs=options.procs,
         timeout_in_seconds=options.timeout_per_fit if timeout is None else timeout,
         elementwise_loss="L1DistLoss()",
-        early_stop_condition=1e-7 * scale,
+        early_stop_condition=1e-7,
         random_state=seed,
         progress=options.progress,
         verbosity=0,
     )
-    model.fit(X, y, variable_names=list(names))
+    model.fit(X, np.asarray(y, dtype=np.float64) / scale, variable_names=list(names))
     front = model.equations_
-    best = front.iloc[choose_law(front["loss"].to_numpy(), front["score"].to_numpy(),
-                                 options.selection_tolerance)]
     pareto = [
-        {"complexity": int(r.complexity), "loss": float(r.loss), "score": float(r.score),
-         "equation": str(r.equation)}
+        {"complexity": int(r.complexity), "loss": float(r.loss) * scale, "score": float(r.score),
+         "equation": unscaled(str(r.equation), scale)}
         for r in front.itertuples()
     ]
+    best = pareto[choose_law(front["loss"].to_numpy(), front["score"].to_numpy(),
+                             options.selection_tolerance)]
     return {
         "label": label,
         "variables": list(names),
-        "equation": str(best["equation"]),
-        "loss": float(best["loss"]),
-        "complexity": int(best["complexity"]),
+        "equation": best["equation"],
+        "loss": best["loss"],
+        "complexity": best["complexity"],
         "target_std": scale,
         "pareto": pareto,
     }
+
+
+def unscaled(equation: str, scale: float) -> str:
+    """An equation fitted to ``y / scale``, as text for ``y`` (:func:`distill.expr.parse` reads it)."""
+    return equation if scale == 1.0 else f"{scale!r} * ({equation})"

@@ -102,3 +102,32 @@ def test_fixed_reference_mass_stays_and_keeps_ratios():
         fix_masses(log10_mass, {5: 0.0})
     opts = ExplainOptions.from_dict({"fix_log10_mass": {"0": "0"}})
     assert opts.fix_log10_mass == {0: 0.0}
+
+
+def test_node_inputs_sum_the_edge_formulas_not_the_messages():
+    # Messages carrying a receiver-mass factor; the edge formula leaves it out. The node table
+    # must sum the formula (what the composed model will feed the node formula).
+    import pandas as pd
+
+    from distill.pipeline.explain import _edge_values, _node_table
+
+    data = simulate_samples(20, steps_per_sim=10, law="spring", dim=2, n_bodies=4, seed=2)
+
+    class Net(torch.nn.Module):
+        pass
+
+    recv = np.tile(data.graph_edges()[1], 20) + np.repeat(np.arange(20) * 4, 12)
+    nodes = data.nodes.reshape(80, -1)
+    m = nodes[:, list(data.feature_names).index("m")]
+    frame = pd.DataFrame({"dx": np.ones(240), "m_i": m[recv], "e3": 5.0 * m[recv]})
+    fits = {"e3": {"equation": "dx * 2.0", "variables": ["dx"]},
+            "e4": {"equation": "log(dx - 1.0)", "variables": ["dx"]}}
+    frame["e4"] = 1.0
+    logged = []
+    values = _edge_values(fits, frame, logged.append)
+    assert list(values) == ["e3"] and "e4" in logged[0]  # log(0) is not finite: messages kept
+    X, names, y = _node_table(Net(), data, frame, ["e3", "e4"], values)
+    assert names[-2:] == ["E3", "E4"]
+    np.testing.assert_allclose(X[:, -2], 6.0)  # 3 incoming edges of formula value 2
+    np.testing.assert_allclose(X[:, -1], 3.0)  # the network's messages, 1 each
+    assert y.shape == (80, 2)
