@@ -43,19 +43,25 @@ def fix_masses(log10_mass: torch.nn.Parameter, fixed: dict[int, float]) -> torch
 
 def reoptimise(model, nodes: torch.Tensor, targets: torch.Tensor, steps: int, lr: float,
                progress: bool = True, batch: int = 256, seed: int = 0,
-               fix_log10_mass: dict[int, float] | None = None) -> dict:
+               fix_log10_mass: dict[int, float] | None = None, network_lr: float | None = None,
+               desc: str = "re-optimise") -> dict:
     """Adam on all parameters (constants, learned masses) with the MAE loss.
 
     ``fix_log10_mass`` holds the named bodies' log-masses fixed (see :func:`fix_masses`).
+    Parameters under ``network.`` (a hybrid's node MLP) train at ``network_lr`` (default ``lr``).
     Non-finite losses skip the step. Returns the loss before and after and the curve
     (one value per step, on the minibatch).
     """
-    params = [p for n, p in model.named_parameters() if "log10_mass" not in n]
-    masses = [p for n, p in model.named_parameters() if "log10_mass" in n]
+    named = list(model.named_parameters())
+    params = [p for n, p in named if "log10_mass" not in n and not n.startswith("network.")]
+    net = [p for n, p in named if n.startswith("network.") and "log10_mass" not in n]
+    masses = [p for n, p in named if "log10_mass" in n]
     if fix_log10_mass and masses:
         mask = fix_masses(masses[0], fix_log10_mass)
         masses[0].register_hook(lambda g: g * mask)
     groups = [{"params": params, "lr": lr}]
+    if net:
+        groups.append({"params": net, "lr": lr if network_lr is None else network_lr})
     if masses:
         groups.append({"params": masses, "lr": 5 * lr})
     opt = torch.optim.Adam(groups)
@@ -64,7 +70,7 @@ def reoptimise(model, nodes: torch.Tensor, targets: torch.Tensor, steps: int, lr
     gen = torch.Generator().manual_seed(seed)
     curve, skipped = [], 0
     best_state, best = {k: v.detach().clone() for k, v in model.state_dict().items()}, before
-    bar = tqdm(range(steps), disable=not progress, desc="re-optimise", dynamic_ncols=True)
+    bar = tqdm(range(steps), disable=not progress, desc=desc, dynamic_ncols=True)
     for step in bar:
         idx = torch.randint(0, nodes.shape[0], (min(batch, nodes.shape[0]),), generator=gen)
         idx = idx.to(nodes.device)

@@ -36,6 +36,8 @@ def test_explain_writes_reports_and_resumes(spring_run, capsys):
     loaded = json.loads((out / "report.json").read_text())
     assert loaded["losses"].keys() == report["losses"].keys()
     assert all(np.isfinite(v) for v in loaded["losses"].values())
+    assert {"hybrid, before re-optimisation", "hybrid, after re-optimisation"} <= set(report["losses"])
+    assert (out / "hybrid.safetensors").stat().st_size > 1000
     md = (out / "report.md").read_text()
     assert "## Formulas" in md and "Pareto" in md
     for fig in report["figures"]:
@@ -131,3 +133,23 @@ def test_node_inputs_sum_the_edge_formulas_not_the_messages():
     np.testing.assert_allclose(X[:, -2], 6.0)  # 3 incoming edges of formula value 2
     np.testing.assert_allclose(X[:, -1], 3.0)  # the network's messages, 1 each
     assert y.shape == (80, 2)
+
+
+def test_hybrid_network_parameters_train_at_their_own_rate():
+    class Hybrid(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.network = torch.nn.Linear(2, 2)
+            self.scale = torch.nn.Parameter(torch.tensor(0.5))
+
+        def forward(self, nodes):
+            return self.network(nodes) * self.scale
+
+    torch.manual_seed(0)
+    model = Hybrid()
+    w = model.network.weight.detach().clone()
+    nodes = torch.randn(64, 3, 2)
+    targets = 2.0 * nodes
+    out = reoptimise(model, nodes, targets, steps=30, lr=1e-2, progress=False, network_lr=0.0)
+    assert torch.equal(model.network.weight, w)  # frozen by its rate
+    assert out["after"] < out["before"]  # the constant alone still moved
