@@ -20,6 +20,9 @@ def choose_law(losses: np.ndarray, scores: np.ndarray, tolerance: float) -> int:
     return int(ok[np.argmax(np.asarray(scores, dtype=np.float64)[ok])])
 
 
+ARITHMETIC = ("+", "-", "*", "/")
+
+
 def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: ExplainOptions,
                  seed: int, label: str, timeout: float | None = None) -> dict:
     """Run :class:`distill.SymbolicRegressor` and return the chosen equation and the front.
@@ -30,6 +33,11 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
     ``d (r - 1) / r`` fits 20% better; BENCHMARKS.md, "Target scaling"). The equations come
     back multiplied by the scale, and losses in the target's units.
 
+    When the grammar has more than ``+ - * /``, the first ``options.arithmetic_share`` of the
+    time searches with ``+ - * /`` alone and the rest with the whole grammar; the two fronts
+    are merged (:func:`merge_fronts`). Rational laws (springs, inverse powers) are found in a
+    fraction of the time the whole grammar needs, where ``log`` and ``^`` offer near-misses.
+
     The loss is the mean absolute error (the paper's). The returned dict is JSON-ready:
     ``equation`` (text that :func:`distill.expr.parse` reads back with ``variables``),
     ``variables``, ``loss``, ``complexity`` and ``pareto`` (one dict per equation).
@@ -37,30 +45,40 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
     from distill import SymbolicRegressor
 
     scale = float(np.std(y)) or 1.0
-    model = SymbolicRegressor(
-        binary_operators=list(options.binary_operators),
-        unary_operators=list(options.unary_operators),
-        complexity_of_operators=dict(options.complexity_of_operators),
-        maxsize=options.maxsize,
-        niterations=options.niterations,
-        populations=options.populations,
-        procs=options.procs,
-        timeout_in_seconds=options.timeout_per_fit if timeout is None else timeout,
-        elementwise_loss="L1DistLoss()",
-        early_stop_condition=1e-7,
-        random_state=seed,
-        progress=options.progress,
-        verbosity=0,
-    )
-    model.fit(X, np.asarray(y, dtype=np.float64) / scale, variable_names=list(names))
-    front = model.equations_
+    seconds = options.timeout_per_fit if timeout is None else timeout
+    grammar = (list(options.binary_operators), list(options.unary_operators))
+    stages = [(grammar, seconds)]
+    arith = [op for op in grammar[0] if op in ARITHMETIC]
+    share = float(options.arithmetic_share)
+    if share > 0 and len(arith) >= 2 and (grammar[1] or len(arith) < len(grammar[0])):
+        stages = [((arith, []), share * seconds), (grammar, (1.0 - share) * seconds)]
+    fronts = []
+    for (binary, unary), budget in stages:
+        model = SymbolicRegressor(
+            binary_operators=binary,
+            unary_operators=unary,
+            complexity_of_operators={k: v for k, v in options.complexity_of_operators.items()
+                                     if k in binary + unary},
+            maxsize=options.maxsize,
+            niterations=options.niterations,
+            populations=options.populations,
+            procs=options.procs,
+            timeout_in_seconds=budget,
+            elementwise_loss="L1DistLoss()",
+            early_stop_condition=1e-7,
+            random_state=seed,
+            progress=options.progress,
+            verbosity=0,
+        )
+        model.fit(X, np.asarray(y, dtype=np.float64) / scale, variable_names=list(names))
+        fronts.append([(int(r.complexity), float(r.loss), str(r.equation))
+                       for r in model.equations_.itertuples()])
     pareto = [
-        {"complexity": int(r.complexity), "loss": float(r.loss) * scale, "score": float(r.score),
-         "equation": unscaled(str(r.equation), scale)}
-        for r in front.itertuples()
+        {"complexity": cx, "loss": loss * scale, "score": score, "equation": unscaled(eq, scale)}
+        for cx, loss, eq, score in merge_fronts(fronts)
     ]
-    best = pareto[choose_law(front["loss"].to_numpy(), front["score"].to_numpy(),
-                             options.selection_tolerance)]
+    best = pareto[choose_law(np.array([p["loss"] for p in pareto]),
+                             np.array([p["score"] for p in pareto]), options.selection_tolerance)]
     return {
         "label": label,
         "variables": list(names),
@@ -70,6 +88,30 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
         "target_std": scale,
         "pareto": pareto,
     }
+
+
+def merge_fronts(fronts: list[list[tuple[int, float, str]]]) -> list[tuple[int, float, str, float]]:
+    """One Pareto front from several: ``(complexity, loss, equation, score)`` by complexity.
+
+    Keeps the lowest loss at each complexity, then only equations that beat every simpler one.
+    The score is PySR's: ``-d log(loss) / d complexity`` from the previous kept equation (0
+    for the first).
+    """
+    best: dict[int, tuple[float, str]] = {}
+    for front in fronts:
+        for cx, loss, eq in front:
+            if np.isfinite(loss) and (cx not in best or loss < best[cx][0]):
+                best[cx] = (loss, eq)
+    out, last = [], None
+    for cx in sorted(best):
+        loss, eq = best[cx]
+        if last is not None and not loss < last[1]:
+            continue
+        score = 0.0 if last is None else float(
+            -(np.log(max(loss, 1e-300)) - np.log(max(last[1], 1e-300))) / (cx - last[0]))
+        out.append((cx, loss, eq, score))
+        last = (cx, loss)
+    return out
 
 
 def unscaled(equation: str, scale: float) -> str:

@@ -29,6 +29,9 @@ class ExplainOptions:
         Seconds of symbolic search per fitted function; ``niterations`` caps it too.
     node_timeout_per_fit : float, optional
         Seconds for each node formula (default: ``timeout_per_fit``).
+    arithmetic_share : float
+        Share of each fit's time spent first on ``+ - * /`` alone when the grammar has more
+        (0 turns it off; see :func:`distill.pipeline.fit.fit_function`).
     selection_tolerance : float
         Which equation of each Pareto front to keep: the highest score among equations whose
         loss is within this factor of the front's lowest (PySR's ``best`` uses 1.5; see
@@ -61,6 +64,7 @@ class ExplainOptions:
     niterations: int = 1000
     timeout_per_fit: float = 120.0
     node_timeout_per_fit: float | None = None
+    arithmetic_share: float = 0.35
     selection_tolerance: float = 1.1
     populations: int = 15
     procs: int | None = None
@@ -87,6 +91,8 @@ class ExplainOptions:
                                  f"{self.fix_log10_mass!r}") from err
         if not float(self.selection_tolerance) >= 1.0:
             raise ValueError(f"selection_tolerance: expected a factor >= 1, got {self.selection_tolerance}")
+        if not 0.0 <= float(self.arithmetic_share) < 1.0:
+            raise ValueError(f"arithmetic_share: expected a share in [0, 1), got {self.arithmetic_share}")
         if float(self.timeout_per_fit) <= 0:
             raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
 
