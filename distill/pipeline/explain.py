@@ -163,7 +163,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     formulas = {c: parse(f["equation"], f["variables"]) for c, f in edge_fits.items()}
     variables = {c: f["variables"] for c, f in edge_fits.items()}
     if force is not None:
-        report["force_law"] = force_law(formulas, variables, frame, force)
+        report["force_law"] = force_law(formulas, variables, frame, force,
+                                        receiver_only=chosen.get("receiver_only", []))
     figures = [plots.messages_vs_formula(out, frame, formula_values(formulas, variables, frame), kept),
                plots.pareto_fronts(out, {**{f"edge {c}": f for c, f in edge_fits.items()},
                                          **{f"node {j}": f for j, f in enumerate(node_fits)}}),

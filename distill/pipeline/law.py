@@ -10,6 +10,12 @@ A message is only defined up to a factor of the receiver alone (the node model c
 see :mod:`distill.pipeline.inputs`): a network may send ``F / m_i``, the pair's contribution to
 the receiver's acceleration, instead of ``F``. When the edges carry ``m_i`` both bases are
 tried and the better one is reported (``basis``), with the R^2 of each.
+
+For the same reason a force may hold a term of the receiver alone, which the messages need
+not carry: the damped law's drag ``-v_i / n`` on every pair. The edge formulas never see
+receiver-only inputs (they are left to the node model), so with ``receiver_only`` those
+columns join the fit as nuisance regressors, ``f = A F + B x_i + b``; the mixing ``A`` is
+reported, and a formula's R^2 can only rise by cancelling the receiver's share of ``F``.
 """
 
 from __future__ import annotations
@@ -32,17 +38,28 @@ def formula_values(formulas: dict, variables: dict, frame) -> np.ndarray:
 
 
 def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
-              digits: int = 3) -> dict:
-    """Mixing fit of each formula on the true force, R^2, and the law in force components."""
+              digits: int = 3, receiver_only: list[str] | None = None) -> dict:
+    """Mixing fit of each formula on the true force, R^2, and the law in force components.
+
+    ``receiver_only``: columns of ``frame`` the edge formulas were not given (see the module
+    notes); they are fitted alongside the force and never enter the formulas' inputs.
+    """
     force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
+    dim = force.shape[1]
     values = formula_values(formulas, variables, frame)
-    bases = {"force": force}
+    used = {v for names in variables.values() for v in names}
+    extra = [c for c in (receiver_only or []) if c in frame.columns and c not in used]
+    nuisance = frame[extra].to_numpy(np.float64) if extra else np.zeros((len(frame), 0))
+    bases = {"force": np.column_stack([force, nuisance])}
     if "m_i" in frame.columns:
-        bases["force / m_i"] = force / frame["m_i"].to_numpy(np.float64)[:, None]
+        m_i = frame["m_i"].to_numpy(np.float64)[:, None]
+        bases["force / m_i"] = np.column_stack([force / m_i, nuisance / m_i])
     tried = {}
     for name, basis in bases.items():
         ok = np.isfinite(values).all(axis=1) & np.isfinite(basis).all(axis=1)
         fits = {c: linear_fit(values[ok, k], basis[ok]) for k, c in enumerate(formulas)}
+        for f in fits.values():
+            f["coef"] = f["coef"][:dim]
         tried[name] = (ok, fits)
     best = max(tried, key=lambda n: min(f["r2"] for f in tried[n][1].values()))
     ok, fits = tried[best]
@@ -56,8 +73,8 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
         "mixing": {c: f["coef"] for c, f in fits.items()},
         "bias": {c: f["bias"] for c, f in fits.items()},
         "in_force_components": None,
+        "nuisance": extra,
     }
-    dim = force.shape[1]
     if len(formulas) == dim:
         A = np.array([fits[c]["coef"] for c in formulas])
         b = np.array([fits[c]["bias"] for c in formulas])

@@ -59,3 +59,24 @@ def test_a_proxy_formula_is_not_recovered():
     law = force_law(formulas, {"e1": names, "e2": names}, frame, force)
     assert not law["recovered"]
     assert min(law["r2"].values()) < 0.999
+
+
+def test_a_receiver_only_drag_is_left_to_the_node_model():
+    # Damped spring: every pair also carries the receiver's drag -v_i / n (n = 4 bodies).
+    frame = _edges()
+    rng = np.random.default_rng(3)
+    frame["vx_i"], frame["vy_i"] = rng.normal(size=(2, len(frame)))
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    force = 2 * (r - 1) * d / r - frame[["vx_i", "vy_i"]].to_numpy() / 4
+    names = ["dx", "dy", "r"]
+    formulas = {"e1": parse("(dx + 0.5*dy)*(1 - 1/r)", names), "e2": parse("(dy - 2*dx)*(1 - 1/r)", names)}
+    plain = force_law(formulas, {"e1": names, "e2": names}, frame, force)
+    assert not plain["recovered"] and max(plain["r2"].values()) < 0.99
+    law = force_law(formulas, {"e1": names, "e2": names}, frame, force, receiver_only=["vx_i", "vy_i"])
+    assert law["recovered"] and law["nuisance"] == ["vx_i", "vy_i"]
+    np.testing.assert_allclose(law["mixing"]["e1"], [0.5, 0.25], atol=1e-6)  # only F's columns
+    # The nuisance columns cannot make a proxy pass.
+    proxy = {"e1": parse("dx*r", names), "e2": parse("dy", names)}
+    assert not force_law(proxy, {"e1": names, "e2": names}, frame, force,
+                         receiver_only=["vx_i", "vy_i"])["recovered"]
