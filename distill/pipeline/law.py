@@ -12,8 +12,8 @@ the receiver's acceleration, instead of ``F``. When the edges carry ``m_i`` both
 tried and the better one is reported (``basis``), with the R^2 of each.
 
 For the same reason a force may hold a term of the receiver alone, which the messages need
-not carry: the damped law's drag ``-v_i / n`` on every pair. The edge formulas never see
-receiver-only inputs (they are left to the node model), so with ``receiver_only`` those
+not carry: the damped law's drag ``-v_i / n`` on every pair. The edge formulas are not given
+the receiver's own features (left to the node model), so with ``receiver_only`` those
 columns join the fit as nuisance regressors, ``f = A F + B x_i + b``; the mixing ``A`` is
 reported, and a formula's R^2 can only rise by cancelling the receiver's share of ``F``.
 """

@@ -58,18 +58,20 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
     if done:
         lines += ["## Budget and formulas per cell", "",
                   "| cell | samples | train s (epochs, best val MAE) | explain s | recovered | "
-                  "formula R^2 | losses net / symbolic after re-opt |",
+                  "formula R^2 | held-out MAE: network / symbolic / hybrid, re-optimised |",
                   "|---|---|---|---|---|---|---|"]
         for r in done:
             t = r["train"]
             fr2 = ", ".join(f"{v:.4f}" for v in (r["formula_r2"] or {}).values())
             losses = r["losses"]
             sym = losses.get("symbolic, after re-optimisation", float("nan"))
+            hyb = losses.get("hybrid, after re-optimisation")
+            hyb = "-" if hyb is None else f"{hyb:.3g}"
             lines.append(
                 f"| {r['cell']} | {r['samples']:,} | {t['seconds']:.0f} ({t['epochs']}, "
                 f"{t['best_val']:.3g}) | {r['explain']['seconds']:.0f} | "
                 f"{'yes' if r['recovered'] else 'no'} | {fr2} | "
-                f"{losses['network']:.3g} / {sym:.3g} |")
+                f"{losses['network']:.3g} / {sym:.3g} / {hyb} |")
         lines += ["", "Fitted message formulas:", ""]
         for r in done:
             lines.append(f"- **{r['cell']}**: " + "; ".join(
