@@ -11,7 +11,7 @@ weights), on ``y`` as it is (``raw``), on ``y / std(y)`` (``scaled``), and as th
 does it (``staged``: scaled, ``+ - * /`` alone for the first 35% of the time, fronts merged),
 for several seeds. A fit counts as found when the
 equation the pipeline would keep (:func:`distill.pipeline.fit.choose_law`) has R^2 >= 0.999 on
-the noise-free law. Real messages behave alike (BENCHMARKS.md, "Target scaling").
+the noise-free law. Recorded messages: BENCHMARKS.md, "Fitting recorded messages".
 
     python benchmarks/target_scaling.py --seeds 1 2 3 --seconds 60
 """

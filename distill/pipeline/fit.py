@@ -30,8 +30,8 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
     The search runs on ``y / std(y)``: the search draws new constants of order one, so on an
     L1 network's messages (std near 0.01) every new constant lands two orders off and the
     search settles on whatever family it found first (``d log(r)`` for a spring, where
-    ``d (r - 1) / r`` fits 20% better; BENCHMARKS.md, "Target scaling"). The equations come
-    back multiplied by the scale, and losses in the target's units.
+    ``d (r - 1) / r`` fits 20% better; BENCHMARKS.md, "Fitting recorded messages"). The
+    equations come back multiplied by the scale, and losses in the target's units.
 
     When the grammar has more than ``+ - * /``, the first ``options.arithmetic_share`` of the
     time searches with ``+ - * /`` alone and the rest with the whole grammar; the two fronts
