@@ -175,6 +175,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     if alignment:
         figures.insert(1, plots.messages_vs_force(out, frame, force, alignment))
     report["figures"] = figures
+    report["step_seconds"] = store.seconds()  # compute time per step, the same after a resume
     write_report(out, report)
     log(f"[report] {out / 'report.md'}")
     return report

@@ -7,6 +7,7 @@ else can be opened safely.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,10 +34,25 @@ class StepStore:
             return None
         return saved["result"]
 
-    def save(self, name: str, fingerprint: str, result: dict) -> None:
+    def save(self, name: str, fingerprint: str, result: dict, seconds: float | None = None) -> None:
         tmp = self.path(name).with_suffix(".tmp")
-        tmp.write_text(json.dumps({"fingerprint": fingerprint, "result": result}, indent=1))
+        doc = {"fingerprint": fingerprint, "result": result}
+        if seconds is not None:
+            doc["seconds"] = float(seconds)
+        tmp.write_text(json.dumps(doc, indent=1))
         tmp.replace(self.path(name))
+
+    def seconds(self) -> dict[str, float]:
+        """Compute time of each saved step (when it was computed, not when it was resumed)."""
+        out = {}
+        for p in sorted(self.folder.glob("*.json")):
+            try:
+                doc = json.loads(p.read_text())
+            except json.JSONDecodeError:
+                continue
+            if isinstance(doc.get("seconds"), (int, float)):
+                out[p.stem] = float(doc["seconds"])
+        return out
 
     def run(self, name: str, fingerprint: str, compute: Callable[[], dict], log=print) -> dict:
         """The saved result of step ``name``, or compute, save and return it."""
@@ -45,6 +61,7 @@ class StepStore:
             log(f"[{name}] done before, skipped")
             return done
         log(f"[{name}] ...")
+        t0 = time.perf_counter()
         result = compute()
-        self.save(name, fingerprint, result)
+        self.save(name, fingerprint, result, time.perf_counter() - t0)
         return result

@@ -116,7 +116,9 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
                   "stopped": done["stopped"], "best_val": done["best_val"],
                   "lr": args.lr, "hidden": args.hidden, "schedule": "time",
                   "l1_weight": args.l1_weight if variant == "l1" else None},
-        "explain": {"seconds": round(explained["seconds"], 1), "fit_seconds": args.fit_seconds,
+        # Compute time of the explain steps: a resumed explain reports its first run's time.
+        "explain": {"seconds": round(sum(report.get("step_seconds", {}).values())
+                                     or explained["seconds"], 1), "fit_seconds": args.fit_seconds,
                     "node_fit_seconds": args.node_fit_seconds},
         "kept": report["kept"],
         "alignment_r2": {c: a["r2"] for c, a in align.items()},

@@ -47,10 +47,13 @@ def test_explain_writes_reports_and_resumes(spring_run, capsys):
         parse(fit["equation"], fit["variables"])
     # resume: every step is found on disk, nothing refitted
     capsys.readouterr()
-    explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    again = explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
     log = capsys.readouterr().out
     assert "[fit_" in log and "...\n" not in log.replace("[report]", ""), log
     assert log.count("skipped") >= 6
+    # compute time per step is that of the first run, not of the resume
+    assert again["step_seconds"] == report["step_seconds"]
+    assert report["step_seconds"]["fit_" + report["kept"][0]] > 0
 
 
 def test_changed_option_reruns_dependent_steps(spring_run, capsys):
