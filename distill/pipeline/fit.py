@@ -93,25 +93,22 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
 def merge_fronts(fronts: list[list[tuple[int, float, str]]]) -> list[tuple[int, float, str, float]]:
     """One Pareto front from several: ``(complexity, loss, equation, score)`` by complexity.
 
-    Keeps the lowest loss at each complexity, then only equations that beat every simpler one.
-    The score is PySR's: ``-d log(loss) / d complexity`` from the previous kept equation (0
-    for the first).
+    Keeps the lowest loss at each complexity, then only equations that beat every simpler one;
+    the score is PySR's (:func:`distill.search.model_selection.pareto_scores`).
     """
+    from distill.search.model_selection import pareto_scores
+
     best: dict[int, tuple[float, str]] = {}
     for front in fronts:
         for cx, loss, eq in front:
             if np.isfinite(loss) and (cx not in best or loss < best[cx][0]):
                 best[cx] = (loss, eq)
-    out, last = [], None
+    kept = []
     for cx in sorted(best):
-        loss, eq = best[cx]
-        if last is not None and not loss < last[1]:
-            continue
-        score = 0.0 if last is None else float(
-            -(np.log(max(loss, 1e-300)) - np.log(max(last[1], 1e-300))) / (cx - last[0]))
-        out.append((cx, loss, eq, score))
-        last = (cx, loss)
-    return out
+        if not kept or best[cx][0] < kept[-1][1]:
+            kept.append((cx, *best[cx]))
+    scores = pareto_scores([k[1] for k in kept], [k[0] for k in kept])
+    return [(cx, loss, eq, float(sc)) for (cx, loss, eq), sc in zip(kept, scores)]
 
 
 def unscaled(equation: str, scale: float) -> str:
