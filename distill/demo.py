@@ -3,7 +3,8 @@
 Simulates the spring law of Cranmer et al. 2020 (4 bodies in 2D), trains the L1 graph
 network on the CPU for a fixed number of epochs, explains it (record, select, fit, compose,
 re-optimise, report) and prints the recovered force law with its match to the truth:
-the fitted message formulas must be a linear mixing of the true pair force with R^2 >= 0.999.
+the fitted message formulas must be a linear mixing of the true pair force with R^2 >= 0.999,
+their constants refitted within the messages' noise (:func:`distill.pipeline.law.force_law`).
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ def print_summary(report: dict) -> bool:
     r2 = ", ".join(f"{c}: {v:.5f}" for c, v in law.get("r2", {}).items())
     print(f"Match: R^2 of each formula as a linear function of the true "
           f"{law.get('basis', 'force')}: {r2}")
+    if law.get("r2_refit"):
+        refit = ", ".join(f"{c}: {v:.5f}" for c, v in law["r2_refit"].items())
+        print(f"  with its constants refitted within the messages' noise: {refit}")
     for name, loss in report["losses"].items():
         print(f"  loss, {name}: {loss:.4g}")
     ok = bool(law.get("recovered"))

@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if law:
         for k, v in (law.get("in_force_components") or {}).items():
             print(f"{k} = {v}")
+        refit = law.get("r2_refit") or law["r2"]
         print(f"law recovered: {'yes' if law['recovered'] else 'no'} "
-              f"(R^2 {', '.join(f'{v:.5f}' for v in law['r2'].values())})")
+              f"(R^2 as fitted {', '.join(f'{v:.5f}' for v in law['r2'].values())}; "
+              f"constants refitted {', '.join(f'{v:.5f}' for v in refit.values())})")
     return 0

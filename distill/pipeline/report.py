@@ -63,7 +63,13 @@ def markdown(r: dict) -> str:
             if name != basis:
                 lines.append(f"(against the true {name}: "
                              + ", ".join(f"{c}: {v:.5f}" for c, v in r2s.items()) + ")")
-        lines.append(f"Recovered (every R^2 >= 0.999): **{'yes' if law['recovered'] else 'no'}**")
+        if law.get("r2_refit"):
+            lines.append("With the constants refitted within the messages' noise (the form "
+                         "judged up to constants): "
+                         + ", ".join(f"{c}: {v:.5f}" for c, v in law["r2_refit"].items()))
+        lines.append(f"Recovered (every R^2 >= 0.999, constants refitted): "
+                     f"**{'yes' if law['recovered'] else 'no'}**; as fitted: "
+                     f"{'yes' if law.get('recovered_as_fitted', law['recovered']) else 'no'}")
     lines += ["", "## Losses (mean over nodes of the summed absolute error)", "",
               "| model | loss |", "|---|---|"]
     for k, v in r["losses"].items():

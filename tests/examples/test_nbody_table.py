@@ -37,7 +37,9 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
            "explain": {"seconds": 2.0}, "alignment_r2": {"e3": 0.5, "e7": 0.9},
            "formula_r2": {"e3": 0.1}, "recovered": False, "formulas": {"e3": "dx"},
            "losses": {"network": 0.1}}
-    better = dict(row, alignment_r2={"e3": 0.9995, "e7": 0.9991}, recovered=True)
+    better = dict(row, alignment_r2={"e3": 0.9995, "e7": 0.9991}, recovered=True,
+                  formula_r2={"e3": 0.996}, formula_r2_refit={"e3": 0.9995},
+                  recovered_as_fitted=False)
     results = tmp_path / "results.jsonl"
     results.write_text(json.dumps(row) + "\n" + json.dumps(better) + "\n")
     out = tmp_path / "RESULTS.md"
@@ -45,3 +47,5 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     text = out.read_text()
     assert "| spring | 2D | not run | not run | 0.999 / yes | not run |" in text
     assert "Cells run: 1 of 48." in text
+    # Recovered once the constants are refitted, not as fitted; both R^2 shown.
+    assert "| yes (no) | 0.9995 (0.9960) |" in text
