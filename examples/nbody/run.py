@@ -109,6 +109,12 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
     done = json.loads((folder / "run" / "done").read_text())
     law_fit = report.get("force_law") or {}
     align = report.get("alignment") or {}
+    unsoftened = {}
+    if law_fit:
+        from softening import unsoftened_check  # noqa: PLC0415 (script-local module)
+
+        unsoftened = unsoftened_check(law, folder / "explain",
+                                      folder.parent / "data" / f"{law}-{dim}d.npz", report)
     return {
         "cell": cell, "law": law, "dim": dim, "variant": variant,
         "samples": args.samples, "seed": args.seed,
@@ -126,6 +132,9 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
         "formula_r2_refit": law_fit.get("r2_refit"),
         "recovered": bool(law_fit.get("recovered")),
         "recovered_as_fitted": bool(law_fit.get("recovered_as_fitted")),
+        # The same check against the law without the simulator's softening (softening.py).
+        "formula_r2_refit_unsoftened": unsoftened.get("r2_refit"),
+        "recovered_unsoftened": bool(unsoftened.get("recovered")),
         "formulas": {c: f["readable"] for c, f in report["edge_fits"].items()},
         "in_force_components": law_fit.get("in_force_components"),
         "losses": report["losses"],

@@ -48,4 +48,11 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     assert "| spring | 2D | not run | not run | 0.999 / yes | not run |" in text
     assert "Cells run: 1 of 48." in text
     # Recovered once the constants are refitted, not as fitted; both R^2 shown.
-    assert "| yes (no) | 0.9995 (0.9960) |" in text
+    assert "| yes (no) | 0.9995 (0.9960) | - |" in text
+    # Recovered against the unsoftened law only: still a recovered cell.
+    unsoft = dict(row, recovered=False, formula_r2_refit_unsoftened={"e3": 0.9993},
+                  recovered_unsoftened=True, alignment_r2={"e3": 0.95})
+    results.write_text(json.dumps(unsoft) + "\n")
+    table.write_table(results, out, run.CELLS)
+    text = out.read_text()
+    assert "| 0.950 / yes |" in text and "| yes (no) | - (0.1000) | 0.9993 |" in text
