@@ -8,8 +8,9 @@ of the true force with R^2 >= 0.999 (SRBench's accuracy threshold) on the record
 
 A message is only defined up to a factor of the receiver alone (the node model can undo it,
 see :mod:`distill.pipeline.inputs`): a network may send ``F / m_i``, the pair's contribution to
-the receiver's acceleration, instead of ``F``. When the edges carry ``m_i`` both bases are
-tried and the better one is reported (``basis``), with the R^2 of each.
+the receiver's acceleration, instead of ``F``; under a charge law, ``F / q_i`` (the node
+multiplying by ``q_i / m_i``). Every product of the receiver's scalars present (``m_i``,
+``q_i``) gives a basis; the best one is reported (``basis``), with the R^2 of each.
 
 For the same reason a force may hold a term of the receiver alone, which the messages need
 not carry: the damped law's drag ``-v_i / n`` on every pair. The edge formulas are not given
@@ -41,6 +42,24 @@ R2_RECOVERED = 0.999
 MESSAGE_BAND = 1.21
 
 
+RECEIVER_SCALARS = ("m_i", "q_i")
+
+
+def receiver_factors(frame) -> dict[str, np.ndarray]:
+    """Products of the receiver's scalar features (``m_i``, ``q_i``) present in ``frame``,
+    each a column: the factors a message may be divided by (a charge law's message can be
+    ``F / q_i``, the node multiplying by ``q_i / m_i``). Columns with a zero are left out."""
+    from itertools import combinations
+
+    cols = {c: frame[c].to_numpy(np.float64) for c in RECEIVER_SCALARS if c in frame.columns}
+    cols = {c: v for c, v in cols.items() if np.all(v != 0) and np.all(np.isfinite(v))}
+    out = {}
+    for k in range(1, len(cols) + 1):
+        for names in combinations(cols, k):
+            out[" ".join(names)] = np.prod([cols[n] for n in names], axis=0)[:, None]
+    return out
+
+
 def formula_values(formulas: dict, variables: dict, frame) -> np.ndarray:
     cols = []
     for c, e in formulas.items():
@@ -63,9 +82,8 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
     extra = [c for c in (receiver_only or []) if c in frame.columns and c not in used]
     nuisance = frame[extra].to_numpy(np.float64) if extra else np.zeros((len(frame), 0))
     bases = {"force": np.column_stack([force, nuisance])}
-    if "m_i" in frame.columns:
-        m_i = frame["m_i"].to_numpy(np.float64)[:, None]
-        bases["force / m_i"] = np.column_stack([force / m_i, nuisance / m_i])
+    for name, factor in receiver_factors(frame).items():
+        bases[f"force / {name}"] = np.column_stack([force / factor, nuisance / factor])
     tried = {}
     for name, basis in bases.items():
         ok = np.isfinite(values).all(axis=1) & np.isfinite(basis).all(axis=1)
@@ -100,7 +118,8 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
             inv = np.linalg.inv(A)
             syms = [to_sympy(e, variables[c]) for c, e in formulas.items()]
             comps = {}
-            label = "F" if best == "force" else "(F/m_i)"
+            factor = best.partition(" / ")[2]
+            label = "F" if not factor else f"(F/{factor})" if " " not in factor else f"(F/({factor}))"
             for k, axis in enumerate("xyz"[:dim]):
                 expr = sum(float(inv[k, j]) * (syms[j] - float(b[j])) for j in range(dim))
                 comps[f"{label}_{axis}"] = str(_round(sympy.simplify(sympy.expand(expr)), digits))

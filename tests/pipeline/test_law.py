@@ -126,3 +126,23 @@ def test_a_proxy_whose_family_holds_the_law_stays_a_proxy():
     assert refit_r2(proxy, X, force) > 0.999  # constants free to roam: p = -1 is reachable
     law = force_law({"e1": proxy}, {"e1": names}, frame, force)
     assert not law["recovered"] and law["r2_refit"]["e1"] < 0.99
+
+
+def test_a_charge_message_divided_by_the_receivers_charge_counts_in_that_basis():
+    # Charge law F = -q_i q_j d / r^3 (computed here); the network may send q_j d / r^3 and
+    # leave the factor q_i / m_i to the node model.
+    frame = _edges()
+    rng = np.random.default_rng(5)
+    frame["q_i"], frame["q_j"] = rng.choice([-1.0, 1.0], size=(2, len(frame)))
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    qq = (frame["q_i"] * frame["q_j"]).to_numpy()[:, None]
+    force = -qq * d / r**3
+    names = ["dx", "dy", "r", "q_j"]
+    formulas = {"e1": parse("0.3*q_j*(dx + 0.2*dy)/(r*r*r)", names),
+                "e2": parse("-0.2*q_j*dy/(r*r*r)", names)}
+    law = force_law(formulas, {"e1": names, "e2": names}, frame, force)
+    assert law["basis"] == "force / q_i" and law["recovered"]
+    assert max(law["r2_by_basis"]["force"].values()) < 0.5
+    assert set(law["r2_by_basis"]) == {"force", "force / m_i", "force / q_i", "force / m_i q_i"}
+    assert set(law["in_force_components"]) == {"(F/q_i)_x", "(F/q_i)_y"}
