@@ -43,3 +43,22 @@ def test_from_sympy_unknown_symbol_is_a_clear_error():
 def test_latex_uses_variable_names():
     tex = to_latex(parse("m1*m2/r^2", ["m1", "m2", "r"]))
     assert "m_{1}" in tex and "r^{2" in tex
+
+
+def test_cond_and_greater_of_numbers_evaluate_by_their_own_rule():
+    # sympy's evalf looked up mpmath's `cond` (a matrix condition number) and crashed on
+    # numeric arguments; found in an n-body report whose formula was a constant.
+    import sympy
+
+    from distill.expr.sympy_functions import cond, greater
+    from distill.pipeline.report import readable
+
+    x = sympy.Symbol("x")
+    assert cond(sympy.Float(0.07), sympy.Float(2.5)) == 2.5
+    assert cond(sympy.Float(-0.07), sympy.Float(2.5)) == 0
+    assert greater(sympy.Float(3.0), 1) == 1 and greater(1, 3) == 0
+    assert cond(sympy.nan, 1) is sympy.nan and greater(sympy.oo, 1) is sympy.nan
+    assert (cond(x, 2 * x) + 1).subs(x, 0.5).evalf() == 2.0
+    assert (cond(x, 2 * x) + 1).subs(x, -0.5).evalf() == 1.0
+    text = readable("2.5e-24 * cond(0.068, exp(1.9 ^ 1.4 + 8.4) - 2.9e14)", ["dx", "r"])
+    assert abs(float(text) - 2.5e-24 * (np.exp(1.9**1.4 + 8.4) - 2.9e14)) < 1e-3 * 7.25e-10
