@@ -26,7 +26,8 @@ from distill.pipeline.options import ExplainOptions
 from distill.pipeline.record import receivers, record_edges
 from distill.pipeline.reoptimise import node_mae, reoptimise
 from distill.pipeline.report import readable, write_report
-from distill.pipeline.select import component_scores, keep_components
+from distill.pipeline.select import (SILENT_FRACTION, component_scores, keep_components,
+                                     silent_components)
 from distill.pipeline.state import StepStore
 from distill.simulate.dataset import NBodyData, load_data
 from distill.train.checkpoint import load_model, read_config
@@ -73,6 +74,14 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     sel = store.run("select", options.fingerprint("n_edges", "seed", "n_components"), lambda: {
         "ranking": (ranking := component_scores(frame)), "kept": keep_components(ranking, n_comp)}, log)
     kept = sel["kept"]
+    warnings = []
+    silent = silent_components(frame, kept, float(np.std(data.targets)))
+    if silent:
+        warnings.append(f"message components {', '.join(silent)} are silent (standard deviation "
+                        f"below {SILENT_FRACTION:g} x the targets'): the network predicts "
+                        "without them, so their formulas cannot be the law; retrain (a weaker "
+                        "L1 penalty, longer) before reading them")
+        log(f"[select] warning: {warnings[-1]}")
     force = None if sub.true_force is None else sub.true_force.reshape(-1, dim)
     alignment = {} if force is None else store.run(
         "align", options.fingerprint("n_edges", "seed", "n_components"),
@@ -151,7 +160,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         "edge_fits": {c: dict(f, readable=readable(f["equation"], f["variables"]))
                       for c, f in edge_fits.items()},
         "node_fits": [dict(f, readable=readable(f["equation"], f["variables"])) for f in node_fits],
-        "reoptimised_formulas": reopt["formulas"], "losses": losses,
+        "reoptimised_formulas": reopt["formulas"], "losses": losses, "warnings": warnings,
     }
     if hybrid_formulas is not None:
         report["hybrid_edge_formulas"] = hybrid_formulas

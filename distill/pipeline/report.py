@@ -28,6 +28,8 @@ def write_report(folder: Path, report: dict) -> tuple[Path, Path]:
 def markdown(r: dict) -> str:
     lines = [f"# distill report: {r['run_dir']}", ""]
     lines += [f"Model: {r['model']['name']} ({r['model'].get('variant', '')}), data: {r['data']}", ""]
+    for w in r.get("warnings", []):
+        lines += [f"**Warning:** {w}", ""]
     lines += ["## Message components", "", "| component | score | share | kept | R^2 vs true force |",
               "|---|---|---|---|---|"]
     for row in r["ranking"]:

@@ -41,3 +41,15 @@ def keep_components(ranking: list[dict], count: int) -> list[str]:
     if count > len(ranking):
         raise ValueError(f"n_components: the model has {len(ranking)} message components, asked {count}")
     return [r["component"] for r in ranking[:count]]
+
+
+SILENT_FRACTION = 1e-6
+
+
+def silent_components(frame: pd.DataFrame, kept: list[str], scale: float) -> list[str]:
+    """Kept components that hardly vary: standard deviation below ``SILENT_FRACTION`` times
+    ``scale`` (the targets' standard deviation). A network whose strongest messages are
+    silent predicts without its edges (an L1 penalty can switch them all off); no formula
+    fitted to them can be the law, and the report says so."""
+    limit = SILENT_FRACTION * float(scale)
+    return [c for c in kept if not float(np.std(frame[c].to_numpy(np.float64))) > limit]
