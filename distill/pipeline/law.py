@@ -180,11 +180,17 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
         limit = band * message_mse(c0)
         if not np.isfinite(limit):
             return -np.inf
+        if not limit > 1e-30 * (1.0 + y @ y / len(y)):
+            # An exact fit (or silent messages): no other constants fit as well.
+            return 1.0 - truth_loss(c0)
         constraints = [{"type": "ineq", "fun": lambda c: (limit - message_mse(c)) / limit}]
-    with np.errstate(all="ignore"):
-        fit = minimize(truth_loss, c0, method="SLSQP", constraints=constraints,
-                       options={"maxiter": 100, "ftol": 1e-12})
     best = truth_loss(c0)
+    try:
+        with np.errstate(all="ignore"):
+            fit = minimize(truth_loss, c0, method="SLSQP", constraints=constraints,
+                           options={"maxiter": 100, "ftol": 1e-12})
+    except (ValueError, ArithmeticError):  # an optimiser failure keeps the fitted constants
+        return 1.0 - best
     if np.all(np.isfinite(fit.x)) and (y is None or message_mse(fit.x) <= limit * (1 + 1e-6)):
         best = min(best, truth_loss(fit.x))
     return 1.0 - best

@@ -146,3 +146,18 @@ def test_a_charge_message_divided_by_the_receivers_charge_counts_in_that_basis()
     assert max(law["r2_by_basis"]["force"].values()) < 0.5
     assert set(law["r2_by_basis"]) == {"force", "force / m_i", "force / q_i", "force / m_i q_i"}
     assert set(law["in_force_components"]) == {"(F/q_i)_x", "(F/q_i)_y"}
+
+
+def test_silent_messages_keep_the_fitted_constants():
+    # A network that switched its messages off: the formula fits them exactly (std 1e-24),
+    # so no other constants are as plausible; found when an L1 cell's explain crashed here.
+    from distill.pipeline.law import refit_r2
+
+    frame, force = _spring_messages(noise=0.0)
+    names = ["dx", "dy", "r"]
+    frame["e1"] = 1e-24 * frame["dx"]
+    formula = parse("1e-24*dx", names)
+    law = force_law({"e1": formula}, {"e1": names}, frame, force)
+    assert not law["recovered"] and law["r2_refit"]["e1"] == law["r2"]["e1"] < 0.9
+    flat = parse("0.5 + 0*dx", names)
+    assert refit_r2(flat, frame[names].to_numpy(), force, np.zeros(len(frame))) <= 1e-9
