@@ -6,13 +6,22 @@ import numpy as np
 
 
 def linear_fit(values: np.ndarray, force: np.ndarray) -> dict:
-    """Least squares ``values ~ force @ a + b``; returns coefficients, bias and R^2."""
+    """Least squares ``values ~ force @ a + b``; returns coefficients, bias and R^2.
+
+    Solved on the standardised values, so messages of any size (an L1 network's can be
+    1e-24) give an R^2 in [0, 1]; constant values give 0.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    mean, std = float(values.mean()), float(values.std())
+    dim = np.shape(force)[1] if np.ndim(force) == 2 else 1
+    if not std > 0:
+        return {"coef": [0.0] * dim, "bias": mean, "r2": 0.0}
+    z = (values - mean) / std
     design = np.column_stack([force, np.ones(len(force))])
-    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
-    resid = values - design @ coef
-    total = float(((values - values.mean()) ** 2).sum())
-    r2 = 1.0 - float((resid**2).sum()) / total if total > 0 else 0.0
-    return {"coef": coef[:-1].tolist(), "bias": float(coef[-1]), "r2": r2}
+    coef, *_ = np.linalg.lstsq(design, z, rcond=None)
+    resid = z - design @ coef
+    r2 = min(1.0, max(0.0, 1.0 - float(resid @ resid) / float(z @ z)))
+    return {"coef": (coef[:-1] * std).tolist(), "bias": float(mean + std * coef[-1]), "r2": r2}
 
 
 def align_components(frame, kept: list[str], true_force: np.ndarray) -> dict:

@@ -1,0 +1,22 @@
+"""Message/force alignment: a linear fit whose R^2 does not depend on the messages' size."""
+
+import numpy as np
+
+from distill.pipeline.alignment import linear_fit
+
+
+def test_linear_fit_recovers_mixing_and_is_scale_free():
+    rng = np.random.default_rng(0)
+    force = rng.normal(size=(1000, 2))
+    values = 0.3 * force[:, 0] - 1.2 * force[:, 1] + 0.5 + 0.1 * rng.normal(size=1000)
+    fit = linear_fit(values, force)
+    np.testing.assert_allclose(fit["coef"], [0.3, -1.2], atol=0.02)
+    assert abs(fit["bias"] - 0.5) < 0.02
+    expected = 1 - 0.01 / np.var(values)  # noise variance over total
+    assert abs(fit["r2"] - expected) < 0.01
+    # An L1 network's silent messages (1e-24): the same R^2, coefficients in their own units.
+    tiny = linear_fit(1e-24 * values, force)
+    assert abs(tiny["r2"] - fit["r2"]) < 1e-9
+    np.testing.assert_allclose(tiny["coef"], 1e-24 * np.array(fit["coef"]), rtol=1e-9)
+    flat = linear_fit(np.full(1000, 3.0), force)
+    assert flat["r2"] == 0.0 and flat["bias"] == 3.0
