@@ -9,12 +9,14 @@ def linear_fit(values: np.ndarray, force: np.ndarray) -> dict:
     """Least squares ``values ~ force @ a + b``; returns coefficients, bias and R^2.
 
     Solved on the standardised values, so messages of any size (an L1 network's can be
-    1e-24) give an R^2 in [0, 1]; constant values give 0.
+    1e-24) give an R^2 in [0, 1]. Constant values give 0, and so do values whose spread is
+    only the rounding of their mean (std below 1e-10 of it): standardising would blow that
+    rounding up into a signal.
     """
     values = np.asarray(values, dtype=np.float64)
     mean, std = float(values.mean()), float(values.std())
     dim = np.shape(force)[1] if np.ndim(force) == 2 else 1
-    if not std > 0:
+    if not std > 1e-10 * abs(mean):
         return {"coef": [0.0] * dim, "bias": mean, "r2": 0.0}
     z = (values - mean) / std
     design = np.column_stack([force, np.ones(len(force))])

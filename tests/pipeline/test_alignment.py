@@ -20,3 +20,7 @@ def test_linear_fit_recovers_mixing_and_is_scale_free():
     np.testing.assert_allclose(tiny["coef"], 1e-24 * np.array(fit["coef"]), rtol=1e-9)
     flat = linear_fit(np.full(1000, 3.0), force)
     assert flat["r2"] == 0.0 and flat["bias"] == 3.0
+    # A constant whose mean does not round back exactly (a formula that is a number, found
+    # on a silent network's messages) is still a constant, not a perfect fit.
+    near = np.full(1000, 6.853787e-09) * (1 + 1e-16 * rng.choice([-1, 0, 1], size=1000))
+    assert linear_fit(near, force)["r2"] == 0.0
