@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import sympy
@@ -17,9 +18,21 @@ def readable(equation: str, variables: list[str], digits: int = 4) -> str:
     return str(s)
 
 
+def json_safe(value):
+    """``value`` with every NaN or infinite float replaced by None: strict JSON has no NaN
+    (a node formula that is not finite on some held-out body makes a loss NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def write_report(folder: Path, report: dict) -> tuple[Path, Path]:
     folder = Path(folder)
-    (folder / "report.json").write_text(json.dumps(report, indent=1))
+    (folder / "report.json").write_text(json.dumps(json_safe(report), indent=1, allow_nan=False))
     md = folder / "report.md"
     md.write_text(markdown(report))
     return folder / "report.json", md

@@ -103,6 +103,22 @@ def explain_cell(cell: str, folder: Path, args) -> dict:
     return {"report": report, "seconds": time.perf_counter() - t0}
 
 
+def explain_seconds(cell: str, report: dict, wall: float) -> float:
+    """Compute time of the explain steps: a resumed explain reports its first run's time.
+
+    Steps saved before step times were recorded have none; then the cell's last line in
+    ``results.jsonl`` keeps its figure (or, with no line, this run's wall time)."""
+    steps = report.get("step_seconds", {})
+    fits = [f"fit_{c}" for c in report["edge_fits"]] + [f"fit_node{k}" for k in
+                                                        range(len(report.get("node_fits", [])))]
+    if all(f in steps for f in fits):
+        return round(sum(steps.values()), 1)
+    from table import read_results  # noqa: PLC0415 (script-local module)
+
+    previous = read_results(HERE / "results.jsonl").get(cell, {}).get("explain", {})
+    return round(previous.get("seconds", wall), 1)
+
+
 def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
     law, dim, variant = parse_cell(cell)
     report = explained["report"]
@@ -122,10 +138,8 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
                   "stopped": done["stopped"], "best_val": done["best_val"],
                   "lr": args.lr, "hidden": args.hidden, "schedule": "time",
                   "l1_weight": args.l1_weight if variant == "l1" else None},
-        # Compute time of the explain steps: a resumed explain reports its first run's time.
-        "explain": {"seconds": round(sum(report.get("step_seconds", {}).values())
-                                     or explained["seconds"], 1), "fit_seconds": args.fit_seconds,
-                    "node_fit_seconds": args.node_fit_seconds},
+        "explain": {"seconds": explain_seconds(cell, report, explained["seconds"]),
+                    "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds},
         "kept": report["kept"],
         "alignment_r2": {c: a["r2"] for c, a in align.items()},
         "formula_r2": law_fit.get("r2"),
@@ -193,8 +207,10 @@ def main(argv=None) -> int:
         if args.stage in ("explain", "all"):
             explained = explain_cell(cell, folder, args)
             line = result_line(cell, folder, explained, args)
+            from distill.pipeline.report import json_safe  # noqa: PLC0415
+
             with open(HERE / "results.jsonl", "a") as f:
-                f.write(json.dumps(line) + "\n")
+                f.write(json.dumps(json_safe(line), allow_nan=False) + "\n")
             print(f"[{cell}] alignment R^2 {line['alignment_r2']}, recovered: {line['recovered']}")
     if args.pack:
         pack(cells, args.out_dir, args.pack)

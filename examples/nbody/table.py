@@ -82,7 +82,8 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
             soft0 = r.get("formula_r2_refit_unsoftened") or {}
             soft0 = ", ".join(f"{v:.4f}" for v in soft0.values()) or "-"
             losses = r["losses"]
-            sym = losses.get("symbolic, after re-optimisation", float("nan"))
+            sym = losses.get("symbolic, after re-optimisation")
+            sym = "nan" if sym is None else f"{sym:.3g}"  # None: not finite (json_safe)
             hyb = losses.get("hybrid, after re-optimisation")
             hyb = "-" if hyb is None else f"{hyb:.3g}"
             lines.append(
@@ -90,7 +91,7 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
                 f"{t['best_val']:.3g}) | {r['explain']['seconds']:.0f} | "
                 f"{'yes' if recovered(r) else 'no'} ({'yes' if as_fitted else 'no'}) | {fr2} | "
                 f"{soft0} | "
-                f"{losses['network']:.3g} / {sym:.3g} / {hyb} |")
+                f"{losses['network']:.3g} / {sym} / {hyb} |")
         lines += ["", "Fitted message formulas:", ""]
         for r in done:
             lines.append(f"- **{r['cell']}**: " + "; ".join(

@@ -26,3 +26,21 @@ def test_report_shows_warnings_first():
               "kept": ["e1"], "edge_inputs": ["dx"], "edge_fits": {}, "losses": {}}
     md = markdown(report)
     assert md.index("**Warning:** message components e1 are silent") < md.index("## Message components")
+
+
+def test_report_json_is_strict_json_when_a_loss_is_not_finite(tmp_path):
+    import json
+    import math
+
+    from distill.pipeline.report import write_report
+
+    report = {"run_dir": "runs/x", "model": {"name": "gn", "variant": "l1"}, "data": "d.npz",
+              "ranking": [{"component": "e1", "score": 1.0, "share": 1.0, "measure": "std"}],
+              "kept": ["e1"], "edge_inputs": ["dx"], "edge_fits": {},
+              "losses": {"network": 0.5, "symbolic, after re-optimisation": math.nan,
+                         "hybrid": math.inf}}
+    js, md = write_report(tmp_path, report)
+    loaded = json.loads(js.read_text(), parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+    assert loaded["losses"] == {"network": 0.5, "symbolic, after re-optimisation": None,
+                                "hybrid": None}
+    assert "| symbolic, after re-optimisation | nan |" in md.read_text()
