@@ -122,6 +122,13 @@ def _torch_inv(a):
     return 1 / a
 
 
+def _torch_sign(a):
+    # torch.sign(nan) is 0 (torch 2.13); the engine and numpy give NaN (and +-1 at +-inf).
+    import torch
+
+    return torch.where(torch.isnan(a), a, a.sign())
+
+
 def _torch_greater(a, b):
     return (a > b).to(a.dtype) + (a - a) + (b - b)
 
@@ -229,7 +236,7 @@ _BUILTINS = [
     ("tanh", 1, TANH, np.tanh, _sp("tanh"), _th("tanh"), 1, "all reals", None),
     ("abs", 1, ABS, np.abs, _sp("Abs"), _th("abs"), 1, "all reals", None),
     ("inv", 1, INV, _np_inv, _sympy_power_of(-1), _torch_inv, 1, "x != 0 (pole: +-inf)", None),
-    ("sign", 1, SIGN, np.sign, _sp("sign"), _th("sign"), 1, "all reals", None),
+    ("sign", 1, SIGN, np.sign, _sp("sign"), _torch_sign, 1, "all reals", None),
 ]
 
 

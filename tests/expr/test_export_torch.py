@@ -57,3 +57,13 @@ def test_module_runs_on_cuda():
     out = module(torch.ones(10, 2, device="cuda"))
     assert out.device.type == "cuda"
     np.testing.assert_allclose(out.detach().cpu().numpy(), np.sin(1) * 1.5 + 1, rtol=1e-6)
+
+
+def test_torch_sign_keeps_nan_like_the_engine():
+    # Found by hypothesis: torch.sign(nan) is 0, so sign(sqrt(x)) was 0 for x < 0.
+    import torch
+
+    e = parse("sign(sqrt(x0)) + sign(x0)", ["x0"])
+    X = np.array([[-1.0], [4.0], [np.inf], [-np.inf], [0.0]])
+    ours = e.to_torch()(torch.tensor(X)).numpy()
+    np.testing.assert_array_equal(ours, evaluate([e], X)[0])
