@@ -1,7 +1,5 @@
 """The estimator: outputs, exports, determinism, stopping rules, multi-output, edge cases."""
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -95,11 +93,25 @@ def test_deterministic_needs_a_seed(linear):
 
 
 def test_timeout_is_respected(linear):
+    # The budget is the search's own clock; compiling the kernels comes before it starts.
     X, y = linear
     params = {**TINY, "niterations": 10_000, "ncycles_per_iteration": 200}
-    t = time.time()
-    SymbolicRegressor(random_state=0, timeout_in_seconds=2.0, **params).fit(X, y)
-    assert time.time() - t < 2.0 * 1.15 + 0.3
+    m = SymbolicRegressor(random_state=0, timeout_in_seconds=2.0, **params).fit(X, y)
+    assert m.states_[0].stopped_by == "timeout_in_seconds"
+    assert m.states_[0].elapsed < 2.0 * 1.15 + 0.3
+
+
+def test_compiling_before_the_clock_leaves_the_search_unchanged(linear):
+    from distill.search import search
+
+    X, y = linear
+    search._COMPILED.clear()
+    timed = SymbolicRegressor(random_state=0, timeout_in_seconds=600, **TINY).fit(X, y)
+    assert len(search._COMPILED) == 1  # compiled once for this loss, before the clock
+    untimed = SymbolicRegressor(random_state=0, **TINY).fit(X, y)
+    assert timed.states_[0].stopped_by == "niterations"
+    pd.testing.assert_frame_equal(timed.equations_[["complexity", "loss", "equation"]],
+                                  untimed.equations_[["complexity", "loss", "equation"]])
 
 
 def test_max_evals_and_early_stop(linear):
