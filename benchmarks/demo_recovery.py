@@ -25,7 +25,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
@@ -34,6 +33,7 @@ from distill.expr import parse  # noqa: E402
 from distill.pipeline.fit import choose_law, fit_function  # noqa: E402
 from distill.pipeline.law import force_law  # noqa: E402
 from distill.pipeline.options import ExplainOptions  # noqa: E402
+from distill.pipeline.record import load_recorded  # noqa: E402
 from distill.simulate import load_data  # noqa: E402
 
 
@@ -63,13 +63,11 @@ def main() -> None:
 
     demo = Path(args.demo)
     report = json.loads((demo / "run/explain/report.json").read_text())
-    frame = pd.read_csv(demo / "run/explain/messages.csv")
-    samples = json.loads((demo / "run/explain/steps/record.json").read_text())["result"]["samples"]
-    data = load_data(demo / "spring2d.npz")
-    force = data.subset(np.asarray(samples)).true_force.reshape(len(frame), -1)
+    frame, recorded = load_recorded(demo / "run/explain", load_data(demo / "spring2d.npz"))
+    force = recorded.true_force.reshape(len(frame), -1)
     kept, inputs = report["kept"], report["edge_inputs"]
-    base = ExplainOptions.from_dict({k: v for k, v in report["options"].items()})
-    receiver_side = [c for c in frame.columns if c.endswith("_i") and c not in inputs]
+    base = ExplainOptions.from_dict(report["options"])
+    receiver_side = report["force_law"]["nuisance"]
     X = frame[inputs].to_numpy(np.float64)
     print(f"{demo}: components {kept}, inputs {inputs}, grammar {base.binary_operators} "
           f"{base.unary_operators}\n")

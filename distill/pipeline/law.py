@@ -21,9 +21,10 @@ reported, and a formula's R^2 can only rise by cancelling the receiver's share o
 The law is judged *up to constants* as well as up to mixing (the paper's Table 5 asks whether
 the functional form is right): the constants a formula was fitted with come from noisy
 messages, so each formula's constants are refitted (:func:`refit_r2`) to make it as nearly a
-linear function of the true force as its form allows. ``recovered`` uses that R^2
-(``r2_refit``); ``r2`` keeps the formula as fitted. A proxy (``d log r`` for a spring) stays a
-proxy whatever its constants.
+linear function of the true force as its form allows, among constants that still fit the
+messages within their noise. ``recovered`` uses that R^2 (``r2_refit``); ``r2`` keeps the
+formula as fitted. A proxy (``d log r`` for a spring) stays a proxy: the constants that would
+turn a family holding the law into it fit the messages too badly to count.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,3 +36,12 @@ def receivers(data: NBodyData, n_samples: int) -> np.ndarray:
     edges = data.graph_edges()
     offsets = np.arange(n_samples)[:, None] * data.n_bodies
     return (edges[1][None, :] + offsets).ravel()
+
+
+def load_recorded(explain_dir, data: NBodyData) -> tuple[pd.DataFrame, NBodyData]:
+    """The recorded table of a finished explain folder and the samples of ``data`` it covers
+    (``messages.csv`` and the record step's sample indices), for checks run afterwards."""
+    explain_dir = Path(explain_dir)
+    frame = pd.read_csv(explain_dir / "messages.csv")
+    record = json.loads((explain_dir / "steps" / "record.json").read_text())
+    return frame, data.subset(np.asarray(record["result"]["samples"]))

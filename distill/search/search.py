@@ -195,8 +195,8 @@ def compile_before_clock(data: Dataset, options: Options, seed: int) -> None:
     against ``timeout_in_seconds``: a 20 s search then ran 1 iteration instead of 12, and the
     demo's first 60 s fit searched for about half its time. Compiled here once per process
     (for each loss), the kernels are in the disk cache before the worker processes start, and
-    the budget is spent searching. When the cache is warm this costs a fraction of a second,
-    once per process.
+    the budget is spent searching. When the cache is warm this costs about 2 s (loading the
+    cache and the one small iteration), once per process.
     """
     key = (data.loss_fn, data.weights is None)
     if key in _COMPILED:

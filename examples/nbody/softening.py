@@ -12,7 +12,6 @@ same law with no softening, recomputed here from the recorded edges' bodies.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,20 +43,15 @@ def unsoftened_force(law_name: str, data) -> np.ndarray:
 
 def unsoftened_check(law_name: str, explain_dir: Path, data_path: Path, report: dict) -> dict:
     """:func:`~distill.pipeline.law.force_law` of the report's formulas against the
-    unsoftened force on the recorded edges."""
-    import pandas as pd
-
+    unsoftened force on the recorded edges (same receiver nuisance columns as the report)."""
     from distill.expr import parse
     from distill.pipeline.law import force_law
+    from distill.pipeline.record import load_recorded
     from distill.simulate import load_data
 
-    frame = pd.read_csv(explain_dir / "messages.csv")
-    record = json.loads((explain_dir / "steps" / "record.json").read_text())
-    data = load_data(data_path).subset(np.asarray(record["result"]["samples"]))
+    frame, data = load_recorded(explain_dir, load_data(data_path))
     force = unsoftened_force(law_name, data).reshape(len(frame), -1)
     fits = report["edge_fits"]
-    inputs = report["edge_inputs"]
-    receiver_side = [c for c in frame.columns if c.endswith("_i") and c not in inputs]
     return force_law({c: parse(f["equation"], f["variables"]) for c, f in fits.items()},
                      {c: f["variables"] for c, f in fits.items()}, frame, force,
-                     receiver_only=receiver_side)
+                     receiver_only=report["force_law"]["nuisance"])

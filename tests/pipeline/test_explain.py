@@ -28,9 +28,17 @@ def spring_run(tmp_path_factory):
 
 
 def test_explain_writes_reports_and_resumes(spring_run, capsys):
-    folder, _ = spring_run
+    folder, data = spring_run
     out = folder / "explain"
     report = explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    # The recorded table reloads with the samples it covers: its rows are those samples' edges.
+    from distill.pipeline.record import load_recorded
+    from distill.simulate.dataset import full_edge_index
+
+    frame, recorded = load_recorded(out, data)
+    send, recv = full_edge_index(4)
+    pos = recorded.nodes[..., :2]
+    np.testing.assert_allclose(frame["dx"], (pos[:, send, 0] - pos[:, recv, 0]).ravel(), atol=1e-5)
     assert report["kept"] == [r["component"] for r in report["ranking"][:2]]
     assert set(report["alignment"]) == set(report["kept"])
     loaded = json.loads((out / "report.json").read_text())
