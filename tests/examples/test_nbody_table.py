@@ -47,6 +47,8 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     text = out.read_text()
     assert "| spring | 2D | not run | not run | 0.999 / yes | not run |" in text
     assert "Cells run: 1 of 48." in text
+    # The paper's figures sit beside ours (Table 1 R^2 / Table 5), e.g. charge 2D.
+    assert "| charge | 2D | 0.016 / no | 0.947 / yes | 0.004 / no | 0.185 / no |" in text
     # Recovered once the constants are refitted, not as fitted; both R^2 shown.
     assert "| yes (no) | 0.9995 (0.9960) | - |" in text
     # Recovered against the unsoftened law only: still a recovered cell.
