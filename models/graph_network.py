@@ -54,6 +54,10 @@ class GraphNetwork(MessagePassing):
         Build in Newton's third law (see above).
     n_body_ids : int
         When > 0, learn a log10-mass per body id (``body_id`` must be passed to ``forward``).
+    log10_mass_init : float or sequence of float
+        Starting log10-masses: one number for every body id, or one per id. Where one body is
+        the reference (the Sun, later held at 1), starting the others light keeps their masses
+        from running away upward early in training (``examples/orbital``).
     include_positions : bool
         Whether the absolute positions are part of h in both MLPs (the paper: yes, made
         translation-invariant by augmentation). The displacement d is always an input; without
@@ -78,6 +82,7 @@ class GraphNetwork(MessagePassing):
         newton: bool = False,
         n_body_ids: int = 0,
         include_positions: bool = True,
+        log10_mass_init: float | list[float] = 0.0,
     ) -> None:
         super().__init__(aggr="add")
         if variant not in VARIANTS:
@@ -113,7 +118,7 @@ class GraphNetwork(MessagePassing):
         self.node_mlp = None if newton else mlp(
             len(keep) + self.msg_dim, n_targets, hidden, layers, activation
         )
-        self.log10_mass = nn.Parameter(torch.zeros(n_body_ids)) if n_body_ids > 0 else None
+        self.log10_mass = _initial_masses(log10_mass_init, n_body_ids)
         self.config = {
             "feature_names": list(self.input_names),
             "n_targets": int(n_targets),
@@ -126,6 +131,8 @@ class GraphNetwork(MessagePassing):
             "newton": newton,
             "n_body_ids": n_body_ids,
             "include_positions": include_positions,
+            "log10_mass_init": (float(log10_mass_init) if isinstance(log10_mass_init, (int, float))
+                                else [float(v) for v in log10_mass_init]),
         }
         self._penalty: torch.Tensor | None = None
 
@@ -198,3 +205,16 @@ class GraphNetwork(MessagePassing):
     def loss_terms(self, batch: GraphBatch) -> tuple[torch.Tensor, torch.Tensor]:
         """Prediction (n_nodes, n_targets) and penalty for a :class:`GraphBatch`."""
         return self(batch.x, batch.edge_index, batch.body_id, return_penalty=True)
+
+
+def _initial_masses(init, n_body_ids: int) -> nn.Parameter | None:
+    """The learned log10-masses' starting values (``None`` without body ids)."""
+    if n_body_ids <= 0:
+        return None
+    values = torch.as_tensor(init, dtype=torch.float32)
+    if values.ndim == 0:
+        values = values.expand(n_body_ids)
+    if values.shape != (n_body_ids,) or not torch.isfinite(values).all():
+        raise ValueError(f"log10_mass_init: expected a finite number or {n_body_ids} finite "
+                         f"values (one per body id), got {init!r}")
+    return nn.Parameter(values.clone())

@@ -101,6 +101,21 @@ def test_learned_mass_is_appended_when_absent():
     assert model.loss_terms(b)[0].shape == (4, 3)
 
 
+def test_learned_masses_start_where_asked():
+    names = ("x", "y", "z")
+    assert torch.equal(GraphNetwork(names, 3, n_body_ids=3, hidden=8).log10_mass, torch.zeros(3))
+    model = GraphNetwork(names, 3, n_body_ids=3, hidden=8, log10_mass_init=[0.0, -2.0, -3.5])
+    assert torch.equal(model.log10_mass.detach(), torch.tensor([0.0, -2.0, -3.5]))
+    assert model.log10_mass.requires_grad
+    assert GraphNetwork(names, 3, n_body_ids=2, log10_mass_init=-1).log10_mass.tolist() == [-1, -1]
+    rebuilt = GraphNetwork(**model.config)  # the config rebuilds it (checkpoints store it)
+    assert torch.equal(rebuilt.log10_mass.detach(), model.log10_mass.detach())
+    with pytest.raises(ValueError, match=r"log10_mass_init: expected .* 3 finite values"):
+        GraphNetwork(names, 3, n_body_ids=3, log10_mass_init=[0.0, 1.0])
+    with pytest.raises(ValueError, match="log10_mass_init"):
+        GraphNetwork(names, 3, n_body_ids=2, log10_mass_init=float("nan"))
+
+
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="variant"):
         GraphNetwork(NAMES, 2, variant="sparse")
