@@ -26,8 +26,7 @@ from distill.pipeline.options import ExplainOptions
 from distill.pipeline.record import receivers, record_edges
 from distill.pipeline.reoptimise import node_mae, reoptimise
 from distill.pipeline.report import readable, write_report
-from distill.pipeline.select import (SILENT_FRACTION, component_scores, keep_components,
-                                     silent_components)
+from distill.pipeline.select import SILENT_FRACTION, component_scores, keep_components, silent_components
 from distill.pipeline.state import StepStore
 from distill.simulate.dataset import NBodyData, load_data
 from distill.train.checkpoint import load_model, read_config

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import numpy as np
 import sympy
-
 from scipy.optimize import minimize
 
 from distill.expr import Expression, evaluate, to_sympy
@@ -89,7 +88,7 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
     for name, basis in bases.items():
         ok = np.isfinite(values).all(axis=1) & np.isfinite(basis).all(axis=1)
         fits = {c: linear_fit(values[ok, k], basis[ok]) for k, c in enumerate(formulas)}
-        for k, (c, f) in enumerate(fits.items()):
+        for c, f in fits.items():
             f["coef"] = f["coef"][:dim]
             X = frame[variables[c]].to_numpy(np.float64)[ok]
             y = frame[c].to_numpy(np.float64)[ok] if c in frame.columns else None

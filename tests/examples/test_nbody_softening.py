@@ -13,7 +13,7 @@ from tests.examples.test_nbody_table import _load
 def _r1_edges():
     data = simulate_samples(300, steps_per_sim=50, law="r1", dim=2, n_bodies=4, seed=1)
     send, recv = full_edge_index(4)
-    pos, q, m = data.nodes[..., :2], data.nodes[..., 4], data.nodes[..., 5]
+    pos, m = data.nodes[..., :2], data.nodes[..., 5]
     d = pos[:, send] - pos[:, recv]
     return data, d, np.linalg.norm(d, axis=-1), m[:, recv], m[:, send]
 
