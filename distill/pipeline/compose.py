@@ -83,6 +83,14 @@ class SymbolicGraphModel(nn.Module):
         super().__init__()
         self.edges = edges
         self.components = list(edge_formulas)
+        if newton:
+            # The summed messages are the force: component k is message e<k>, whatever the
+            # order the formulas come in (explain lists them by rank).
+            wanted = [f"e{k}" for k in range(n_targets)]
+            if sorted(self.components) != sorted(wanted):
+                raise ValueError(f"edge_formulas: newton mode needs one formula per force "
+                                 f"component {wanted}, got {self.components}")
+            self.components = wanted
         self.edge_modules = nn.ModuleList([ExpressionModule(edge_formulas[c]) for c in self.components])
         self.edge_variables = [list(edge_variables[c]) for c in self.components]
         self.newton = newton

@@ -117,6 +117,29 @@ def test_fixed_reference_mass_stays_and_keeps_ratios():
     assert opts.fix_log10_mass == {0: 0.0}
 
 
+def test_newton_model_puts_message_k_on_force_component_k():
+    # explain lists the formulas by rank (e1 before e0); the force's x must still be e0.
+    from distill.simulate.dataset import full_edge_index
+
+    names = ["dx", "dy", "r", "m_i", "m_j"]
+    ranked = {"e1": parse("2.0 * dy * m_j", names), "e0": parse("dx * m_i", names)}
+    log10_mass = torch.tensor([0.0, 0.5, -0.3], dtype=torch.float64)
+    edges = EdgeFeatures(("x", "y"), full_edge_index(3), log10_mass, np.arange(3))
+    model = SymbolicGraphModel(edges, ranked, {c: names for c in ranked}, None, None, 2,
+                               newton=True)
+    nodes = torch.randn(4, 3, 2, dtype=torch.float64)
+    got = model(nodes)
+    # Independent: a_i = sum_j (dx m_i, 2 dy m_j) / m_i with d = x_j - x_i.
+    m = 10.0 ** log10_mass
+    d = nodes[:, None, :, :] - nodes[:, :, None, :]  # [g, i, j] = x_j - x_i
+    want = torch.stack([(d[..., 0] * m[:, None]).sum(-1) / m,
+                        (2 * d[..., 1] * m[None, :]).sum(-1) / m], dim=-1)
+    torch.testing.assert_close(got, want)
+    with pytest.raises(ValueError, match=r"edge_formulas: newton mode needs .*'e0', 'e1'"):
+        SymbolicGraphModel(edges, {"e0": ranked["e0"], "e5": ranked["e1"]},
+                           {"e0": names, "e5": names}, None, None, 2, newton=True)
+
+
 def test_node_inputs_sum_the_edge_formulas_not_the_messages():
     # Messages carrying a receiver-mass factor; the edge formula leaves it out. The node table
     # must sum the formula (what the composed model will feed the node formula).
