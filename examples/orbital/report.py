@@ -134,7 +134,7 @@ def mass_figure(path, rows: list[dict], title: str) -> None:
     ax.axhline(np.log10(1.01), color="k", lw=0.8, ls="--", label="1%")
     ax.set_yscale("log")
     ax.set_xticks(x, names, rotation=30)
-    ax.set_ylabel("|log10(mass / truth)|")
+    ax.set_ylabel("|log10(mass / truth)|, floor 1e-9")
     ax.set_title(title)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -167,7 +167,9 @@ def write_report(folder, report: dict | None, found: dict | None, control: dict 
         "",
         "Model: graph network with Newton's third law built in (message = force on i from j, "
         "antisymmetric), acceleration = summed force / learned mass, one learned log10 mass per "
-        "body; edge MLP 3 x 128 tanh on (m_i, m_j, d, r); random 3D rotations. Accelerations "
+        f"body (the Sun's starting at 0, the planets' at "
+        f"{getattr(args, 'planet_log10_mass_init', 0.0):g}; peak rate "
+        f"{getattr(args, 'mass_lr', 0.1):g}; NOTES.md); edge MLP 3 x 128 tanh on (m_i, m_j, d, r); random 3D rotations. Accelerations "
         "see only G m, so during re-optimisation the Sun's mass is held at 1 (all log-masses "
         "are first shifted together to put it there) and G is read off the formula's constant.",
         "",
