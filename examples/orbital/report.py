@@ -169,7 +169,8 @@ def write_report(folder, report: dict | None, found: dict | None, control: dict 
         "antisymmetric), acceleration = summed force / learned mass, one learned log10 mass per "
         f"body (the Sun's starting at 0, the planets' at "
         f"{getattr(args, 'planet_log10_mass_init', 0.0):g}; peak rate "
-        f"{getattr(args, 'mass_lr', 0.1):g}; NOTES.md); edge MLP 3 x 128 tanh on (m_i, m_j, d, r); random 3D rotations. Accelerations "
+        f"{getattr(args, 'mass_lr', 0.1):g}; NOTES.md); edge MLP 3 x 128 tanh on (m_i, m_j, d, "
+        "r); random 3D rotations. Accelerations "
         "see only G m, so during re-optimisation the Sun's mass is held at 1 (all log-masses "
         "are first shifted together to put it there) and G is read off the formula's constant.",
         "",
