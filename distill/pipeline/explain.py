@@ -19,7 +19,7 @@ from distill.expr import parse
 from distill.pipeline import plots
 from distill.pipeline.alignment import align_components
 from distill.pipeline.compose import EdgeFeatures, HybridGraphModel, SymbolicGraphModel
-from distill.pipeline.fit import edge_weights, fit_function
+from distill.pipeline.fit import fit_function
 from distill.pipeline.inputs import edge_inputs, relevant_inputs
 from distill.pipeline.law import force_law, formula_values
 from distill.pipeline.options import ExplainOptions
@@ -96,11 +96,10 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     chosen = store.run("edge_inputs", fp_fit, do_inputs, log)
     inputs = chosen["inputs"]
     edge_fits = {}
-    weights = edge_weights(frame[kept].to_numpy(np.float64), options.edge_weighting)
     for k, c in enumerate(kept):
         edge_fits[c] = store.run(f"fit_{c}", fp_fit, lambda c=c, k=k: fit_function(
             frame[inputs].to_numpy(np.float64), frame[c].to_numpy(np.float64), inputs, options,
-            options.seed + k, f"message {c}", weights=weights), log)
+            options.seed + k, f"message {c}"), log)
 
     newton = bool(getattr(network, "newton", False))
     node_fits = []

@@ -23,23 +23,8 @@ def choose_law(losses: np.ndarray, scores: np.ndarray, tolerance: float) -> int:
 ARITHMETIC = ("+", "-", "*", "/")
 
 
-def edge_weights(messages: np.ndarray, how: str) -> np.ndarray | None:
-    """Per-edge weights of the message fits (``ExplainOptions.edge_weighting``).
-
-    ``messages`` has shape (n_edges, n_kept). ``relative``: one over each edge's message norm,
-    floored at 1e-3 of the median norm (a zero message would otherwise take every weight);
-    ``none``: None (every edge alike).
-    """
-    if how == "none":
-        return None
-    norm = np.linalg.norm(np.asarray(messages, dtype=np.float64).reshape(len(messages), -1), axis=1)
-    floor = 1e-3 * float(np.median(norm))
-    return 1.0 / np.maximum(norm, floor if floor > 0 else 1.0)
-
-
 def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: ExplainOptions,
-                 seed: int, label: str, timeout: float | None = None,
-                 weights: np.ndarray | None = None) -> dict:
+                 seed: int, label: str, timeout: float | None = None) -> dict:
     """Run :class:`distill.SymbolicRegressor` and return the chosen equation and the front.
 
     The search runs on ``y / std(y)``: the search draws new constants of order one, so on an
@@ -53,8 +38,7 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
     are merged (:func:`merge_fronts`). Rational laws (springs, inverse powers) are found in a
     fraction of the time the whole grammar needs, where ``log`` and ``^`` offer near-misses.
 
-    The loss is the mean absolute error (the paper's), weighted by ``weights`` when given
-    (:func:`edge_weights`). The returned dict is JSON-ready:
+    The loss is the mean absolute error (the paper's). The returned dict is JSON-ready:
     ``equation`` (text that :func:`distill.expr.parse` reads back with ``variables``),
     ``variables``, ``loss``, ``complexity`` and ``pareto`` (one dict per equation).
     """
@@ -86,8 +70,7 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
             progress=options.progress,
             verbosity=0,
         )
-        model.fit(X, np.asarray(y, dtype=np.float64) / scale, weights=weights,
-                  variable_names=list(names))
+        model.fit(X, np.asarray(y, dtype=np.float64) / scale, variable_names=list(names))
         fronts.append([(int(r.complexity), float(r.loss), str(r.equation))
                        for r in model.equations_.itertuples()])
     pareto = [

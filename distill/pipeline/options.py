@@ -12,11 +12,6 @@ DEFAULT_UNARY = ["exp", "log"]
 DEFAULT_COMPLEXITY = {"^": 3, "exp": 3, "log": 3, "greater": 3, "cond": 3}
 
 
-EDGE_WEIGHTINGS = ("none", "relative")
-# Options added after steps were cached, with the value that leaves a step as it was.
-ADDED_LATER = {"edge_weighting": "none"}
-
-
 @dataclass
 class ExplainOptions:
     """How to explain a trained model.
@@ -50,12 +45,6 @@ class ExplainOptions:
         :mod:`distill.pipeline.inputs`. False: search on every recorded input.
     reopt_steps, reopt_lr, reopt_samples
         End-to-end re-optimisation of all constants (and learned per-body parameters).
-    edge_weighting : {"none", "relative"}
-        ``relative``: each edge's error in the message fits is weighted by one over the size
-        of its kept messages (their norm, floored at 1e-3 of the median), so a law whose
-        messages span decades is fitted on every edge, not only on the largest. Gravity
-        between learned masses needs it: the Sun-planet forces alone cannot tell
-        ``m_i m_j`` from ``m_i + m_j`` (examples/orbital/NOTES.md).
     fix_log10_mass : dict, optional
         ``{body_id: log10 mass}`` held fixed while re-optimising learned masses. Laws like
         gravity see only ``G m``, so one reference mass (the Sun's, 0) must be fixed to
@@ -85,7 +74,6 @@ class ExplainOptions:
     reopt_lr: float = 1e-2
     reopt_samples: int = 2000
     fix_log10_mass: dict | None = None
-    edge_weighting: str = "none"
     device: str = "auto"
     seed: int = 0
     progress: bool = True
@@ -105,9 +93,6 @@ class ExplainOptions:
             raise ValueError(f"selection_tolerance: expected a factor >= 1, got {self.selection_tolerance}")
         if not 0.0 <= float(self.arithmetic_share) < 1.0:
             raise ValueError(f"arithmetic_share: expected a share in [0, 1), got {self.arithmetic_share}")
-        if self.edge_weighting not in EDGE_WEIGHTINGS:
-            raise ValueError(f"edge_weighting: expected one of {list(EDGE_WEIGHTINGS)}, got "
-                             f"{self.edge_weighting!r}")
         if float(self.timeout_per_fit) <= 0:
             raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
 
@@ -133,7 +118,4 @@ class ExplainOptions:
         if names:
             d = {k: d[k] for k in names}
         d.pop("progress", None)
-        for name, neutral in ADDED_LATER.items():  # caches written before them stay valid
-            if d.get(name, neutral) == neutral:
-                d.pop(name, None)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

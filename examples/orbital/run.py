@@ -86,7 +86,6 @@ def explain_run(folder: Path, args) -> dict:
         n_components=3, timeout_per_fit=args.fit_seconds, seed=args.seed, progress=not args.quiet,
         binary_operators=["+", "-", "*", "/"], unary_operators=[], maxsize=20,
         reopt_steps=args.reopt_steps, fix_log10_mass={0: 0.0},
-        edge_weighting=args.edge_weighting,
     )
     return explain(folder / "run", data=folder / "data.npz", out=folder / "explain",
                    options=options)
@@ -125,8 +124,6 @@ def main(argv=None) -> int:
     p.add_argument("--mass-lr", type=float, default=1e-2,
                    help="peak learning rate of the log10 masses (Lemos et al.: 1e-1)")
     p.add_argument("--fit-seconds", type=float, default=90.0)
-    p.add_argument("--edge-weighting", choices=("none", "relative"), default="relative",
-                   help="weight each edge's error by one over its force's size (NOTES.md)")
     p.add_argument("--reopt-steps", type=int, default=1500)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--stage", choices=("simulate", "train", "all"), default="all")

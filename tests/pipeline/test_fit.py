@@ -1,10 +1,6 @@
 """fit_function searches on the standardised target and reports in the target's units."""
 
-import hashlib
-import json
-
 import numpy as np
-import pytest
 
 from distill.expr import evaluate, parse
 from distill.pipeline.fit import fit_function, unscaled
@@ -76,23 +72,3 @@ def test_arithmetic_share_is_validated():
 
     with pytest.raises(ValueError, match="arithmetic_share: expected a share in \\[0, 1\\), got 1.0"):
         ExplainOptions(arithmetic_share=1.0)
-
-
-def test_relative_edge_weights_are_one_over_the_message_norm():
-    from distill.pipeline.fit import edge_weights
-
-    messages = np.array([[3.0, 4.0], [0.3, 0.4], [0.0, 0.0], [6.0, 8.0]])
-    assert edge_weights(messages, "none") is None
-    w = edge_weights(messages, "relative")
-    floor = 1e-3 * np.median([5.0, 0.5, 0.0, 10.0])  # a zero message gets the floor's weight
-    np.testing.assert_allclose(w, [1 / 5.0, 1 / 0.5, 1 / floor, 1 / 10.0])
-
-
-def test_edge_weighting_is_validated_and_leaves_old_fingerprints_alone():
-    with pytest.raises(ValueError, match="edge_weighting: expected one of"):
-        ExplainOptions(edge_weighting="inverse")
-    plain = ExplainOptions()
-    fields = {k: v for k, v in plain.to_dict().items() if k not in ("progress", "edge_weighting")}
-    before = hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
-    assert plain.fingerprint() == before  # caches written before the option stay valid
-    assert ExplainOptions(edge_weighting="relative").fingerprint() != before
