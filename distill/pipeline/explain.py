@@ -9,6 +9,8 @@ step reruns when the options it depends on change), so an interrupted run resume
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,7 @@ from distill.pipeline.record import receivers, record_edges
 from distill.pipeline.reoptimise import node_mae, reoptimise
 from distill.pipeline.report import readable, write_report
 from distill.pipeline.select import SILENT_FRACTION, component_scores, keep_components, silent_components
+from distill.pipeline.siblings import offer_siblings
 from distill.pipeline.state import StepStore
 from distill.simulate.dataset import NBodyData, load_data
 from distill.train.checkpoint import load_model, read_config
@@ -100,6 +103,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         edge_fits[c] = store.run(f"fit_{c}", fp_fit, lambda c=c, k=k: fit_function(
             frame[inputs].to_numpy(np.float64), frame[c].to_numpy(np.float64), inputs, options,
             options.seed + k, f"message {c}"), log)
+    edge_fits, fp_fit = _offer_siblings(store, edge_fits, frame, options, fp_fit, log)
 
     newton = bool(getattr(network, "newton", False))
     node_fits = []
@@ -187,6 +191,19 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     write_report(out, report)
     log(f"[report] {out / 'report.md'}")
     return report
+
+
+def _offer_siblings(store, edge_fits: dict, frame, options: ExplainOptions, fp_fit: str, log):
+    """Step 4b (:mod:`distill.pipeline.siblings`). The steps after it rerun when it changed
+    a formula: their fingerprint then also covers the chosen equations."""
+    if len(edge_fits) < 2:
+        return edge_fits, fp_fit
+    offered = store.run("siblings", fp_fit, lambda: offer_siblings(
+        edge_fits, frame, options.selection_tolerance), log)
+    if all(offered[c]["equation"] == f["equation"] for c, f in edge_fits.items()):
+        return offered, fp_fit
+    chosen = json.dumps({c: f["equation"] for c, f in offered.items()}, sort_keys=True)
+    return offered, hashlib.sha256((fp_fit + chosen).encode()).hexdigest()[:16]
 
 
 def _load_data(data, config: dict, run_dir: Path) -> tuple[NBodyData, str]:

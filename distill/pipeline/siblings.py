@@ -1,0 +1,94 @@
+"""Step 4b: offer each message component its siblings' formulas.
+
+The kept components of a vector message are often one law seen along different axes, or
+different mixtures of the same force components. When the search finds the law for one
+component and a look-alike for another (in 90 s, the orbital network's y force came out as
+``m_i m_j dy / r^3`` and its x force as ``(m_i + m_j) dx / r^3``), the found formula, with its
+spatial inputs permuted (``dy -> dx``) and its constants refitted, is a candidate for the
+others. Candidates join each component's Pareto front, which keeps the lowest loss per
+complexity, and the equation is chosen again with the same rule as the search's
+(:func:`distill.pipeline.fit.choose_law`).
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from distill.expr import Expression, evaluate, parse
+from distill.expr.operators import VAR
+from distill.pipeline.fit import choose_law, merge_fronts
+
+SPATIAL = ("dx", "dy", "dz")
+
+
+def permute_inputs(expr: Expression, names: list[str], mapping: dict[str, str]) -> Expression:
+    """``expr`` with each input ``a`` in ``mapping`` read as ``mapping[a]`` instead."""
+    args = expr.args.copy()
+    for k in np.flatnonzero(expr.codes == VAR):
+        name = names[int(args[k])]
+        args[k] = names.index(mapping.get(name, name))
+    return Expression(expr.codes, args, expr.values, expr.variable_names)
+
+
+def refit_constants(expr: Expression, X: np.ndarray, y: np.ndarray) -> tuple[Expression, float]:
+    """Constants fitted to ``y`` (robust least squares from the given ones); the mean absolute
+    error. A formula that is not finite on the data has an infinite loss."""
+    spread = float(np.mean(np.abs(y - np.median(y)))) or 1.0
+
+    def residuals(c):
+        r = evaluate([expr.with_constants(c)], X)[0] - y
+        return np.where(np.isfinite(r), r, 1e6 * spread)
+
+    c0 = expr.constants
+    if c0.size:
+        c0 = least_squares(residuals, c0, loss="soft_l1", f_scale=spread, max_nfev=200).x
+    fitted = expr.with_constants(c0)
+    value = evaluate([fitted], X)[0]
+    loss = float(np.mean(np.abs(value - y))) if np.all(np.isfinite(value)) else np.inf
+    return fitted, loss
+
+
+def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float) -> dict[str, dict]:
+    """Each fit with its siblings' permuted, refitted formulas merged into its front.
+
+    Returns new fit dicts (the given ones are left alone); a fit whose chosen equation
+    changed records where it came from in ``sibling``, and every fit lists what was tried in
+    ``siblings_tried`` (source, complexity, loss).
+    """
+    out = {}
+    for c, fit in edge_fits.items():
+        names = list(fit["variables"])
+        X, y = frame[names].to_numpy(np.float64), frame[c].to_numpy(np.float64)
+        spatial = [s for s in SPATIAL if s in names]
+        tried, extra = [], []
+        for other, sib in edge_fits.items():
+            if other == c or list(sib["variables"]) != names:
+                continue
+            base = parse(sib["equation"], names)
+            for order in permutations(spatial):
+                mapping = dict(zip(spatial, order))
+                expr, loss = refit_constants(permute_inputs(base, names, mapping), X, y)
+                moved = ", ".join(f"{a}->{b}" for a, b in mapping.items() if a != b)
+                source = f"{other}" + (f" ({moved})" if moved else "")
+                tried.append({"source": source, "complexity": int(sib["complexity"]),
+                              "loss": loss})
+                if np.isfinite(loss):
+                    extra.append((int(sib["complexity"]), loss, str(expr.with_variable_names(names)),
+                                  source))
+        front = [(p["complexity"], p["loss"], p["equation"]) for p in fit["pareto"]]
+        sources = {eq: src for _, _, eq, src in extra}
+        merged = merge_fronts([front, [e[:3] for e in extra]])
+        pareto = [{"complexity": cx, "loss": loss, "score": score, "equation": eq,
+                   **({"sibling": sources[eq]} if eq in sources else {})}
+                  for cx, loss, eq, score in merged]
+        best = pareto[choose_law(np.array([p["loss"] for p in pareto]),
+                                 np.array([p["score"] for p in pareto]), tolerance)]
+        new = dict(fit, pareto=pareto, siblings_tried=tried)
+        if best["equation"] != fit["equation"]:
+            new.update(equation=best["equation"], loss=best["loss"],
+                       complexity=best["complexity"], sibling=best.get("sibling"))
+        out[c] = new
+    return out

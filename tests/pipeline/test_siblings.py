@@ -1,0 +1,53 @@
+"""Step 4b: a law found for one component is offered, permuted and refitted, to the others."""
+
+import numpy as np
+import pandas as pd
+
+from distill.expr import evaluate, parse
+from distill.pipeline.siblings import offer_siblings, permute_inputs
+
+NAMES = ["dx", "dy", "dz", "r", "m_i", "m_j"]
+
+
+def _frame(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    d = rng.normal(size=(n, 3)) * 3
+    r = np.linalg.norm(d, axis=1)
+    m_i, m_j = 10 ** rng.uniform(-3, 0, n), 10 ** rng.uniform(-3, 0, n)
+    f = pd.DataFrame({"dx": d[:, 0], "dy": d[:, 1], "dz": d[:, 2], "r": r, "m_i": m_i, "m_j": m_j})
+    f["e0"] = 2.0 * m_i * m_j * f.dx / r**3
+    f["e1"] = -3.0 * m_i * m_j * f.dy / r**3
+    return f
+
+
+def _fit(frame, c, equation, complexity):
+    value = evaluate([parse(equation, NAMES)], frame[NAMES].to_numpy())[0]
+    loss = float(np.mean(np.abs(value - frame[c])))
+    entry = {"complexity": complexity, "loss": loss, "score": 0.0, "equation": equation}
+    return {"variables": NAMES, "equation": equation, "loss": loss, "complexity": complexity,
+            "pareto": [entry]}
+
+
+def test_permuted_inputs_read_the_other_columns():
+    frame = _frame()
+    expr = parse("dx * m_i / (r + dy)", NAMES)
+    swapped = permute_inputs(expr, NAMES, {"dx": "dy", "dy": "dx"})
+    X = frame[NAMES].to_numpy()
+    want = X[:, 1] * X[:, 4] / (X[:, 3] + X[:, 0])
+    np.testing.assert_allclose(evaluate([swapped], X)[0], want)
+
+
+def test_law_of_one_component_replaces_a_look_alike_of_another():
+    frame = _frame()
+    fits = {"e1": _fit(frame, "e1", "-2.9 * m_i * m_j * dy / (r * r * r)", 13),
+            "e0": _fit(frame, "e0", "0.01 * (m_i + m_j) * dx / (r * r * r)", 13)}
+    out = offer_siblings(fits, frame, tolerance=1.1)
+    assert out["e0"]["sibling"].startswith("e1 (")
+    got = evaluate([parse(out["e0"]["equation"], NAMES)], frame[NAMES].to_numpy())[0]
+    # Independent: the truth the frame was built from.
+    np.testing.assert_allclose(got, 2.0 * frame.m_i * frame.m_j * frame.dx / frame.r**3,
+                               rtol=1e-6, atol=1e-12)
+    assert out["e0"]["loss"] < 1e-3 * fits["e0"]["loss"]
+    assert "sibling" not in out["e1"]  # its own law is not replaced by a worse refit
+    assert len(out["e1"]["siblings_tried"]) == 6  # one sibling, every order of dx dy dz
+    assert fits["e0"]["equation"].startswith("0.01")  # the inputs are left alone
