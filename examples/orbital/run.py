@@ -201,8 +201,10 @@ def masses_through(path: Path, formulas: dict, variables: dict, folder: Path, da
     from distill.pipeline.reoptimise import reoptimise
     from distill.train import load_model
 
-    if path.exists():
-        return json.loads(path.read_text())
+    if path.exists():  # cached for these formulas (a rerun of explain may change them)
+        cached = json.loads(path.read_text())
+        if cached.get("formulas_in", formulas) == formulas:
+            return cached
     network = load_model(folder / "run", "best")
     start = network.log10_mass.detach().double()
     exprs = {c: parse(text, variables[c]) for c, text in formulas.items()}
@@ -222,7 +224,7 @@ def masses_through(path: Path, formulas: dict, variables: dict, folder: Path, da
            "polish": polished,
            "masses": [{"body": i, "network": float(a), "symbolic": float(b)} for i, (a, b) in
                       enumerate(zip(start.tolist(), model.edges.log10_mass.detach().tolist()))],
-           "variables": variables}
+           "variables": variables, "formulas_in": formulas}
     path.write_text(json.dumps(out, indent=1))
     return out
 
