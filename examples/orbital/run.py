@@ -203,7 +203,7 @@ def masses_through(path: Path, formulas: dict, variables: dict, folder: Path, da
 
     if path.exists():  # cached for these formulas (a rerun of explain may change them)
         cached = json.loads(path.read_text())
-        if cached.get("formulas_in", formulas) == formulas:
+        if cached.get("formulas_in") == formulas:
             return cached
     network = load_model(folder / "run", "best")
     start = network.log10_mass.detach().double()
