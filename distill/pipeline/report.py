@@ -60,8 +60,9 @@ def markdown(r: dict) -> str:
     lines.append("")
     lines += ["## Formulas", ""]
     for c, fit in r["edge_fits"].items():
+        origin = f"; from sibling {fit['sibling']}, refitted" if fit.get("sibling") else ""
         lines.append(f"- message {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
-                     f"{fit['complexity']})")
+                     f"{fit['complexity']}{origin})")
     for k, fit in enumerate(r.get("node_fits", [])):
         lines.append(f"- prediction {k} = `{fit['readable']}` (MAE {fit['loss']:.3g})")
     law = r.get("force_law")
@@ -97,7 +98,9 @@ def markdown(r: dict) -> str:
     lines += ["", "## Pareto fronts", ""]
     for c, fit in {**r["edge_fits"], **{f"node{k}": f for k, f in enumerate(r.get('node_fits', []))}}.items():
         lines += [f"### {c}", "", "| complexity | loss | equation |", "|---|---|---|"]
-        lines += [f"| {p['complexity']} | {p['loss']:.4g} | `{p['equation']}` |" for p in fit["pareto"]]
+        lines += [f"| {p['complexity']} | {p['loss']:.4g} | `{p['equation']}`"
+                  + (f" (sibling {p['sibling']})" if p.get("sibling") else "") + " |"
+                  for p in fit["pareto"]]
         lines.append("")
     lines += ["## Figures", ""] + [f"![{p}]({p})" for p in r.get("figures", [])]
     return "\n".join(lines) + "\n"

@@ -182,7 +182,8 @@ def write_report(folder, report: dict | None, found: dict | None, control: dict 
                   "Symbolic regression on the network's messages (inputs "
                   f"{', '.join(next(iter(report['edge_fits'].values()))['variables'])}; "
                   "m_i and m_j are the network's learned masses):", ""]
-        lines += [f"- `{c} = {fit['readable']}`" for c, fit in report["edge_fits"].items()]
+        lines += [f"- `{c} = {fit['readable']}`" + (f" (from sibling {fit['sibling']}, "
+                  "refitted)" if fit.get("sibling") else "") for c, fit in report["edge_fits"].items()]
         lines += ["", f"Message/force alignment R^2: {align}.", "",
                   "The same formulas after re-optimising their constants and the masses (the "
                   "method of section 2):", ""]
