@@ -7,7 +7,9 @@ component and a look-alike for another (in 90 s, the orbital network's y force c
 spatial inputs permuted (``dy -> dx``) and its constants refitted, is a candidate for the
 others. Candidates join each component's Pareto front, which keeps the lowest loss per
 complexity, and the equation is chosen again with the same rule as the search's
-(:func:`distill.pipeline.fit.choose_law`).
+(:func:`distill.pipeline.fit.choose_law`). A sibling with its spatial inputs replaced by free
+mixtures (``dx -> a dx + b dy + c dz``) is a candidate too: messages mix the force's
+components, and a law found along one axis then gives the others.
 """
 
 from __future__ import annotations
@@ -31,6 +33,28 @@ def permute_inputs(expr: Expression, names: list[str], mapping: dict[str, str]) 
         name = names[int(args[k])]
         args[k] = names.index(mapping.get(name, name))
     return Expression(expr.codes, args, expr.values, expr.variable_names)
+
+
+def mix_inputs(expr: Expression, names: list[str], spatial: list[str]) -> Expression | None:
+    """``expr`` with every spatial input ``d_k`` replaced by a mixture ``sum_l a_l d_l``
+    (``a`` starting at the identity), or None when it has no spatial input.
+
+    A message is a linear mixture of the force's components; a sibling's law along one axis
+    (``dx (r - 1) / r``) then gives the law along any mixture.
+    """
+    leaves = [k for k in np.flatnonzero(expr.codes == VAR) if names[int(expr.args[k])] in spatial]
+    if not leaves:
+        return None
+    out = expr
+    for k in reversed(leaves):  # replacing a later leaf leaves the earlier positions alone
+        own = names[int(expr.args[k])]
+        terms = [Expression.apply("*", Expression.constant(1.0 if s == own else 0.0),
+                                  Expression.variable(names.index(s))) for s in spatial]
+        mixture = terms[0]
+        for t in terms[1:]:
+            mixture = Expression.apply("+", mixture, t)
+        out = out.replace_subtree(int(k), mixture)
+    return out
 
 
 def refit_constants(expr: Expression, X: np.ndarray, y: np.ndarray) -> tuple[Expression, float]:
@@ -68,16 +92,28 @@ def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float) -> dict[
             if other == c or list(sib["variables"]) != names:
                 continue
             base = parse(sib["equation"], names)
+            used = {names[int(a)] for a in base.args[base.codes == VAR]}
+            candidates = []
             for order in permutations(spatial):
                 mapping = dict(zip(spatial, order))
-                expr, loss = refit_constants(permute_inputs(base, names, mapping), X, y)
-                moved = ", ".join(f"{a}->{b}" for a, b in mapping.items() if a != b)
-                source = f"{other}" + (f" ({moved})" if moved else "")
-                tried.append({"source": source, "complexity": int(sib["complexity"]),
-                              "loss": loss})
+                moved = ", ".join(f"{a}->{b}" for a, b in mapping.items() if a != b and a in used)
+                candidates.append((permute_inputs(base, names, mapping), int(sib["complexity"]),
+                                   f"{other}" + (f" ({moved})" if moved else "")))
+            mixed = mix_inputs(base, names, spatial)
+            if mixed is not None:  # each leaf d_k becomes 2 n - 1 nodes more: a_l d_l summed
+                n_leaves = int(np.sum([names[int(a)] in spatial
+                                       for a in base.args[base.codes == VAR]]))
+                candidates.append((mixed, int(sib["complexity"]) + n_leaves * 4 * (len(spatial) - 1)
+                                   + n_leaves * 2, f"{other} (inputs mixed)"))
+            seen = set()
+            for expr, complexity, source in candidates:
+                if expr.key() in seen:
+                    continue
+                seen.add(expr.key())
+                expr, loss = refit_constants(expr, X, y)
+                tried.append({"source": source, "complexity": complexity, "loss": loss})
                 if np.isfinite(loss):
-                    extra.append((int(sib["complexity"]), loss, str(expr.with_variable_names(names)),
-                                  source))
+                    extra.append((complexity, loss, str(expr.with_variable_names(names)), source))
         front = [(p["complexity"], p["loss"], p["equation"]) for p in fit["pareto"]]
         sources = {eq: src for _, _, eq, src in extra}
         merged = merge_fronts([front, [e[:3] for e in extra]])

@@ -49,5 +49,22 @@ def test_law_of_one_component_replaces_a_look_alike_of_another():
                                rtol=1e-6, atol=1e-12)
     assert out["e0"]["loss"] < 1e-3 * fits["e0"]["loss"]
     assert "sibling" not in out["e1"]  # its own law is not replaced by a worse refit
-    assert len(out["e1"]["siblings_tried"]) == 6  # one sibling, every order of dx dy dz
+    # one sibling using dx alone: dx read as dx, dy or dz, and the mixture
+    assert [t["source"] for t in out["e1"]["siblings_tried"]] == [
+        "e0", "e0 (dx->dy)", "e0 (dx->dz)", "e0 (inputs mixed)"]
     assert fits["e0"]["equation"].startswith("0.01")  # the inputs are left alone
+
+
+def test_a_law_along_one_axis_gives_a_mixed_component_its_law():
+    frame = _frame(seed=1)
+    r = frame.r
+    frame["e0"] = (frame.dx + 0.5 * frame.dy - 0.2 * frame.dz) * (r - 1) / r
+    frame["e1"] = 2.0 * frame.dy * (r - 1) / r
+    fits = {"e1": _fit(frame, "e1", "2.0 * dy * (r - 1.0) / r", 9),
+            "e0": _fit(frame, "e0", "0.3 * (dx + 0.5 * dy) * log(r)", 10)}
+    out = offer_siblings(fits, frame, tolerance=1.1)
+    assert out["e0"]["sibling"] == "e1 (inputs mixed)"
+    got = evaluate([parse(out["e0"]["equation"], NAMES)], frame[NAMES].to_numpy())[0]
+    np.testing.assert_allclose(got, frame.e0, rtol=1e-6, atol=1e-9)
+    mixed = [t for t in out["e0"]["siblings_tried"] if t["source"] == "e1 (inputs mixed)"]
+    assert mixed[0]["complexity"] == 9 + 10  # one dy leaf, 4 * 3 - 2 nodes more
