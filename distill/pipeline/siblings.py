@@ -100,11 +100,9 @@ def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float) -> dict[
                 candidates.append((permute_inputs(base, names, mapping), int(sib["complexity"]),
                                    f"{other}" + (f" ({moved})" if moved else "")))
             mixed = mix_inputs(base, names, spatial)
-            if mixed is not None:  # each leaf d_k becomes 2 n - 1 nodes more: a_l d_l summed
-                n_leaves = int(np.sum([names[int(a)] in spatial
-                                       for a in base.args[base.codes == VAR]]))
-                candidates.append((mixed, int(sib["complexity"]) + n_leaves * 4 * (len(spatial) - 1)
-                                   + n_leaves * 2, f"{other} (inputs mixed)"))
+            if mixed is not None:  # one more complexity per node the mixtures add
+                candidates.append((mixed, int(sib["complexity"]) + len(mixed) - len(base),
+                                   f"{other} (inputs mixed)"))
             seen = set()
             for expr, complexity, source in candidates:
                 if expr.key() in seen:
