@@ -74,15 +74,10 @@ def _mass_lines(rows: list[dict], g: dict) -> list[str]:
     return lines
 
 
-def _variables(result: dict) -> dict:
-    v = result["variables"]  # one list for every formula in caches written before found_run
-    return v if isinstance(v, dict) else {c: v for c in result["formulas"]}
-
-
 def masses_outcome(result: dict, data) -> dict:
     """Worst planet mass error, G and the law's fit for a re-optimisation result."""
     rows = mass_table(result["masses"])
-    g = gravitational_constant(result["formulas"], _variables(result), result["masses"], data)
+    g = gravitational_constant(result["formulas"], result["variables"], result["masses"], data)
     worst = max(abs(r["reoptimised_pct"]) for r in rows if r["body"] != "Sun")
     law_r2 = min(v["r2"] for v in g["components"].values())
     met = worst <= 1.0 and abs(g["G_error_pct"]) <= 1.0
