@@ -1,6 +1,7 @@
 """The distillation pipeline: from a trained run to re-optimised equations and a report.
 
-    record -> select -> align -> fit edges -> fit node -> compose & re-optimise -> report
+    record -> select -> align -> fit edges -> switches -> siblings -> fit node -> compose & re-optimise
+    -> report
 
 Every step saves its result under ``<out>/steps``; running again skips finished steps (a
 step reruns when the options it depends on change), so an interrupted run resumes.
@@ -31,6 +32,7 @@ from distill.pipeline.report import readable, write_report
 from distill.pipeline.select import SILENT_FRACTION, component_scores, keep_components, silent_components
 from distill.pipeline.siblings import offer_siblings
 from distill.pipeline.state import StepStore
+from distill.pipeline.switches import behind_switches
 from distill.simulate.dataset import NBodyData, load_data
 from distill.train.checkpoint import load_model, read_config
 from distill.train.device import pick_device
@@ -103,7 +105,11 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         edge_fits[c] = store.run(f"fit_{c}", fp_fit, lambda c=c, k=k: fit_function(
             frame[inputs].to_numpy(np.float64), frame[c].to_numpy(np.float64), inputs, options,
             options.seed + k, f"message {c}"), log)
-    edge_fits, fp_fit = _offer_siblings(store, edge_fits, frame, options, fp_fit, log)
+    edge_fits, fp_fit = _revise(store, "switches", fp_fit, edge_fits, log, lambda: behind_switches(
+        edge_fits, frame, options, options.seed))
+    if len(edge_fits) > 1:
+        edge_fits, fp_fit = _revise(store, "siblings", fp_fit, edge_fits, log, lambda: offer_siblings(
+            edge_fits, frame, options.selection_tolerance))
 
     newton = bool(getattr(network, "newton", False))
     node_fits = []
@@ -193,17 +199,16 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     return report
 
 
-def _offer_siblings(store, edge_fits: dict, frame, options: ExplainOptions, fp_fit: str, log):
-    """Step 4b (:mod:`distill.pipeline.siblings`). The steps after it rerun when it changed
-    a formula: their fingerprint then also covers the chosen equations."""
-    if len(edge_fits) < 2:
-        return edge_fits, fp_fit
-    offered = store.run("siblings", fp_fit, lambda: offer_siblings(
-        edge_fits, frame, options.selection_tolerance), log)
-    if all(offered[c]["equation"] == f["equation"] for c, f in edge_fits.items()):
-        return offered, fp_fit
-    chosen = json.dumps({c: f["equation"] for c, f in offered.items()}, sort_keys=True)
-    return offered, hashlib.sha256((fp_fit + chosen).encode()).hexdigest()[:16]
+def _revise(store, step: str, fp_fit: str, edge_fits: dict, log, revise) -> tuple[dict, str]:
+    """Steps 4b and 4c (:mod:`distill.pipeline.switches`, :mod:`distill.pipeline.siblings`):
+    ``revise()`` returns the fits with candidates merged into their fronts. The steps after
+    it rerun when it changed a formula: their fingerprint then also covers the chosen
+    equations."""
+    revised = store.run(step, fp_fit, revise, log)
+    if all(revised[c]["equation"] == f["equation"] for c, f in edge_fits.items()):
+        return revised, fp_fit
+    chosen = json.dumps({c: f["equation"] for c, f in revised.items()}, sort_keys=True)
+    return revised, hashlib.sha256((fp_fit + chosen).encode()).hexdigest()[:16]
 
 
 def _load_data(data, config: dict, run_dir: Path) -> tuple[NBodyData, str]:

@@ -34,7 +34,9 @@ import sympy
 from scipy.optimize import minimize
 
 from distill.expr import Expression, evaluate, to_sympy
+from distill.expr.switches import switch_constants
 from distill.pipeline.alignment import linear_fit
+from distill.pipeline.candidates import scan_switches
 
 R2_RECOVERED = 0.999
 # Constants that fit the messages within this factor of the fitted ones' mean squared error
@@ -137,9 +139,11 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
     of the fitted constants) are as plausible. Among those, the constants that make the
     formula most nearly ``basis @ a + b`` decide (closed-form ``a, b`` for each try, a
     scale-free residual so a formula cannot win by shrinking; SLSQP from the fitted
-    constants). Constants far from the messages' best (``r^0.5`` turned into ``r^-1``) are
-    out of reach, so a proxy stays a proxy. ``y=None`` lets the constants roam freely.
-    Formulas without constants, or whose constants give non-finite values, get ``-inf``.
+    constants; a switch's threshold, which a gradient does not move, is scanned first:
+    :func:`distill.pipeline.candidates.scan_switches`). Constants far from the messages'
+    best (``r^0.5`` turned into ``r^-1``) are out of reach, so a proxy stays a proxy.
+    ``y=None`` lets the constants roam freely. Formulas without constants, or whose
+    constants give non-finite values, get ``-inf``.
     """
     c0 = np.asarray(expr.constants, dtype=np.float64)
     if c0.size == 0:
@@ -185,6 +189,12 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
             return 1.0 - truth_loss(c0)
         constraints = [{"type": "ineq", "fun": lambda c: (limit - message_mse(c)) / limit}]
     best = truth_loss(c0)
+    if switch_constants(expr).size:  # thresholds move steps: scanned, not differentiated
+        def allowed_truth_loss(c):
+            return truth_loss(c) if y is None or message_mse(c) <= limit else np.inf
+
+        c0 = scan_switches(expr, c0, allowed_truth_loss)
+        best = min(best, truth_loss(c0))
     try:
         with np.errstate(all="ignore"):
             fit = minimize(truth_loss, c0, method="SLSQP", constraints=constraints,

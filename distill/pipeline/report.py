@@ -61,8 +61,13 @@ def markdown(r: dict) -> str:
     lines += ["## Formulas", ""]
     for c, fit in r["edge_fits"].items():
         origin = f"; from sibling {fit['sibling']}, refitted" if fit.get("sibling") else ""
+        if fit.get("switch"):
+            origin += f"; searched again where {fit['switch']} > 0"
         lines.append(f"- message {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
                      f"{fit['complexity']}{origin})")
+        for s in fit.get("beyond_switches", []):
+            lines.append(f"  - where `{s['condition']}` > 0 ({s['share_on']:.1%} of the edges), the "
+                         f"search without switches chose `{s['equation']}` (MAE there {s['loss_on']:.3g})")
     for k, fit in enumerate(r.get("node_fits", [])):
         lines.append(f"- prediction {k} = `{fit['readable']}` (MAE {fit['loss']:.3g})")
     law = r.get("force_law")
@@ -99,7 +104,8 @@ def markdown(r: dict) -> str:
     for c, fit in {**r["edge_fits"], **{f"node{k}": f for k, f in enumerate(r.get('node_fits', []))}}.items():
         lines += [f"### {c}", "", "| complexity | loss | equation |", "|---|---|---|"]
         lines += [f"| {p['complexity']} | {p['loss']:.4g} | `{p['equation']}`"
-                  + (f" (sibling {p['sibling']})" if p.get("sibling") else "") + " |"
+                  + (f" (sibling {p['sibling']})" if p.get("sibling") else "")
+                  + (f" (beyond switch {p['switch']})" if p.get("switch") else "") + " |"
                   for p in fit["pareto"]]
         lines.append("")
     lines += ["## Figures", ""] + [f"![{p}]({p})" for p in r.get("figures", [])]

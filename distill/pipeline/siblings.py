@@ -1,4 +1,4 @@
-"""Step 4b: offer each message component its siblings' formulas.
+"""Step 4c: offer each message component its siblings' formulas.
 
 The kept components of a vector message are often one law seen along different axes, or
 different mixtures of the same force components. When the search finds the law for one
@@ -7,7 +7,7 @@ component and a look-alike for another (in 90 s, the orbital network's y force c
 spatial inputs permuted (``dy -> dx``) and its constants refitted, is a candidate for the
 others. Candidates join each component's Pareto front, which keeps the lowest loss per
 complexity, and the equation is chosen again with the same rule as the search's
-(:func:`distill.pipeline.fit.choose_law`). A sibling with its spatial inputs replaced by free
+(:func:`distill.pipeline.candidates.offer`). A sibling with its spatial inputs replaced by free
 mixtures (``dx -> a dx + b dy + c dz``) is a candidate too: messages mix the force's
 components, and a law found along one axis then gives the others.
 """
@@ -17,11 +17,10 @@ from __future__ import annotations
 from itertools import permutations
 
 import numpy as np
-from scipy.optimize import least_squares
 
-from distill.expr import Expression, evaluate, parse
+from distill.expr import Expression, parse
 from distill.expr.operators import VAR
-from distill.pipeline.fit import choose_law, merge_fronts
+from distill.pipeline.candidates import offer, refit_constants
 
 SPATIAL = ("dx", "dy", "dz")
 
@@ -55,24 +54,6 @@ def mix_inputs(expr: Expression, names: list[str], spatial: list[str]) -> Expres
             mixture = Expression.apply("+", mixture, t)
         out = out.replace_subtree(int(k), mixture)
     return out
-
-
-def refit_constants(expr: Expression, X: np.ndarray, y: np.ndarray) -> tuple[Expression, float]:
-    """Constants fitted to ``y`` (robust least squares from the given ones); the mean absolute
-    error. A formula that is not finite on the data has an infinite loss."""
-    spread = float(np.mean(np.abs(y - np.median(y)))) or 1.0
-
-    def residuals(c):
-        r = evaluate([expr.with_constants(c)], X)[0] - y
-        return np.where(np.isfinite(r), r, 1e6 * spread)
-
-    c0 = expr.constants
-    if c0.size:
-        c0 = least_squares(residuals, c0, loss="soft_l1", f_scale=spread, max_nfev=200).x
-    fitted = expr.with_constants(c0)
-    value = evaluate([fitted], X)[0]
-    loss = float(np.mean(np.abs(value - y))) if np.all(np.isfinite(value)) else np.inf
-    return fitted, loss
 
 
 def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float) -> dict[str, dict]:
@@ -112,17 +93,7 @@ def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float) -> dict[
                 tried.append({"source": source, "complexity": complexity, "loss": loss})
                 if np.isfinite(loss):
                     extra.append((complexity, loss, str(expr.with_variable_names(names)), source))
-        front = [(p["complexity"], p["loss"], p["equation"]) for p in fit["pareto"]]
-        sources = {eq: src for _, _, eq, src in extra}
-        merged = merge_fronts([front, [e[:3] for e in extra]])
-        pareto = [{"complexity": cx, "loss": loss, "score": score, "equation": eq,
-                   **({"sibling": sources[eq]} if eq in sources else {})}
-                  for cx, loss, eq, score in merged]
-        best = pareto[choose_law(np.array([p["loss"] for p in pareto]),
-                                 np.array([p["score"] for p in pareto]), tolerance)]
-        new = dict(fit, pareto=pareto, siblings_tried=tried)
-        if best["equation"] != fit["equation"]:
-            new.update(equation=best["equation"], loss=best["loss"],
-                       complexity=best["complexity"], sibling=best.get("sibling"))
+        new = offer(fit, extra, tolerance, "sibling")
+        new["siblings_tried"] = tried
         out[c] = new
     return out

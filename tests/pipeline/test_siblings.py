@@ -1,4 +1,4 @@
-"""Step 4b: a law found for one component is offered, permuted and refitted, to the others."""
+"""Step 4c: a law found for one component is offered, permuted and refitted, to the others."""
 
 import numpy as np
 import pandas as pd
