@@ -1,7 +1,7 @@
 """The distillation pipeline: from a trained run to re-optimised equations and a report.
 
-    record -> select -> align -> fit edges -> switches -> siblings -> fit node -> compose & re-optimise
-    -> report
+    record -> select -> align -> fit edges -> switches -> siblings -> fit node -> node siblings
+    -> compose & re-optimise -> report
 
 Every step saves its result under ``<out>/steps``; running again skips finished steps (a
 step reruns when the options it depends on change), so an interrupted run resumes.
@@ -122,6 +122,14 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
             node_fits.append(store.run(f"fit_node{j}", fp_fit, lambda j=j: fit_function(
                 node_X[:, cols], node_y[:, j], node_inputs, options, options.seed + 100 + j,
                 f"prediction {j}", options.node_timeout_per_fit), log))
+        if node_fits:  # the summed messages mix the force's components as the messages do
+            keyed = {f"prediction {j}": f for j, f in enumerate(node_fits)}
+            node_frame = pd.DataFrame(node_X[:, cols], columns=node_inputs).assign(
+                **{k: node_y[:, j] for j, k in enumerate(keyed)})
+            sums = [n for n in node_inputs if n.startswith("E")]
+            keyed, fp_fit = _revise(store, "node_siblings", fp_fit, keyed, log, lambda: offer_siblings(
+                keyed, node_frame, options.selection_tolerance, basis=sums, own=True))
+            node_fits = list(keyed.values())
 
     symbolic, hybrid = _compose(network, data, edge_fits, node_fits, frame, kept, newton)
     device = pick_device(options.device)

@@ -69,7 +69,8 @@ def markdown(r: dict) -> str:
             lines.append(f"  - where `{s['condition']}` > 0 ({s['share_on']:.1%} of the edges), the "
                          f"search without switches chose `{s['equation']}` (MAE there {s['loss_on']:.3g})")
     for k, fit in enumerate(r.get("node_fits", [])):
-        lines.append(f"- prediction {k} = `{fit['readable']}` (MAE {fit['loss']:.3g})")
+        origin = f"; from {fit['sibling']}, refitted" if fit.get("sibling") else ""
+        lines.append(f"- prediction {k} = `{fit['readable']}` (MAE {fit['loss']:.3g}{origin})")
     law = r.get("force_law")
     if law:
         lines += ["", "## The law in the force's components", ""]

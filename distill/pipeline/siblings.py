@@ -56,8 +56,15 @@ def mix_inputs(expr: Expression, names: list[str], spatial: list[str]) -> Expres
     return out
 
 
-def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float) -> dict[str, dict]:
+def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float,
+                   basis: tuple[str, ...] | list[str] = SPATIAL, own: bool = False) -> dict[str, dict]:
     """Each fit with its siblings' permuted, refitted formulas merged into its front.
+
+    ``frame`` holds each fit's inputs and, under the fit's key, its target. ``basis``: the
+    inputs that are components of one vector (``dx dy dz`` for messages; the summed messages
+    ``E<k>`` for node formulas, which mix the force's components as the messages do); they
+    are permuted and mixed. ``own``: offer each fit its own formula with mixed inputs too,
+    alone and plus a term in one other input (``... - c v_x``: a node's drag).
 
     Returns new fit dicts (the given ones are left alone); a fit whose chosen equation
     changed records where it came from in ``sibling``, and every fit lists what was tried in
@@ -67,23 +74,31 @@ def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float) -> dict[
     for c, fit in edge_fits.items():
         names = list(fit["variables"])
         X, y = frame[names].to_numpy(np.float64), frame[c].to_numpy(np.float64)
-        spatial = [s for s in SPATIAL if s in names]
+        spatial = [s for s in basis if s in names]
         tried, extra = [], []
         for other, sib in edge_fits.items():
-            if other == c or list(sib["variables"]) != names:
+            if list(sib["variables"]) != names or (other == c and not own):
                 continue
             base = parse(sib["equation"], names)
             used = {names[int(a)] for a in base.args[base.codes == VAR]}
             candidates = []
-            for order in permutations(spatial):
-                mapping = dict(zip(spatial, order))
-                moved = ", ".join(f"{a}->{b}" for a, b in mapping.items() if a != b and a in used)
-                candidates.append((permute_inputs(base, names, mapping), int(sib["complexity"]),
-                                   f"{other}" + (f" ({moved})" if moved else "")))
+            if other != c:  # its own formula: only the mixture is new
+                for order in permutations(spatial):
+                    mapping = dict(zip(spatial, order))
+                    moved = ", ".join(f"{a}->{b}" for a, b in mapping.items() if a != b and a in used)
+                    candidates.append((permute_inputs(base, names, mapping), int(sib["complexity"]),
+                                       f"{other}" + (f" ({moved})" if moved else "")))
             mixed = mix_inputs(base, names, spatial)
             if mixed is not None:  # one more complexity per node the mixtures add
                 candidates.append((mixed, int(sib["complexity"]) + len(mixed) - len(base),
-                                   f"{other} (inputs mixed)"))
+                                   f"{'own' if other == c else other} (inputs mixed)"))
+            if other == c and mixed is not None:  # and a term in one more input
+                for k, name in enumerate(names):
+                    if name not in spatial:
+                        term = Expression.apply("*", Expression.constant(0.0), Expression.variable(k))
+                        longer = Expression.apply("+", mixed, term)
+                        candidates.append((longer, int(sib["complexity"]) + len(longer) - len(base),
+                                           f"own (inputs mixed, + {name})"))
             seen = set()
             for expr, complexity, source in candidates:
                 if expr.key() in seen:

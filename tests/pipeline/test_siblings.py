@@ -68,3 +68,31 @@ def test_a_law_along_one_axis_gives_a_mixed_component_its_law():
     np.testing.assert_allclose(got, frame.e0, rtol=1e-6, atol=1e-9)
     mixed = [t for t in out["e0"]["siblings_tried"] if t["source"] == "e1 (inputs mixed)"]
     assert mixed[0]["complexity"] == 9 + 10  # one dy leaf, 4 * 3 - 2 nodes more
+
+
+def test_node_formulas_get_their_own_mixture_and_a_drag_term():
+    rng = np.random.default_rng(2)
+    n = 600
+    node = pd.DataFrame({"vx": rng.normal(size=n), "E0": rng.normal(size=n), "E1": rng.normal(size=n),
+                         "m": 10 ** rng.uniform(-0.5, 0.5, n)})
+    names = list(node.columns)
+    node["p0"] = (2.0 * node.E0 - node.E1) / node.m
+    node["p1"] = (node.E0 + 3.0 * node.E1) / node.m - 0.5 * node.vx
+
+    def fit(c, equation, complexity):
+        value = evaluate([parse(equation, names)], node[names].to_numpy())[0]
+        loss = float(np.mean(np.abs(value - node[c])))
+        return {"variables": names, "equation": equation, "loss": loss, "complexity": complexity,
+                "pareto": [{"complexity": complexity, "loss": loss, "score": 0.0, "equation": equation}]}
+
+    fits = {"p0": fit("p0", "2.1 * E0 / m", 5), "p1": fit("p1", "2.9 * E1 / m", 5)}
+    out = offer_siblings(fits, node, tolerance=1.1, basis=["E0", "E1"], own=True)
+    X = node[names].to_numpy()
+    # (p0's exact mixture may come with a zero term: among exact fits the loss is rounding)
+    for c, source in (("p0", "own (inputs mixed"), ("p1", "own (inputs mixed, + vx)")):
+        assert out[c]["sibling"].startswith(source)
+        got = evaluate([parse(out[c]["equation"], names)], X)[0]
+        np.testing.assert_allclose(got, node[c], rtol=1e-6, atol=1e-9)
+    # without own, a formula is offered only its siblings
+    plain = offer_siblings(fits, node, tolerance=1.1, basis=["E0", "E1"])
+    assert all(not t["source"].startswith("own") for f in plain.values() for t in f["siblings_tried"])
