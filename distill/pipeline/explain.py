@@ -112,7 +112,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
             edge_fits, frame, options.selection_tolerance))
 
     newton = bool(getattr(network, "newton", False))
-    node_fits = []
+    fit_idx, test_idx = _split_samples(data.n_samples, options.reopt_samples, options.seed)
+    node_fits, node_check = [], None
     if not newton and options.fit_node:
         node_X, node_names, node_y = _node_table(network, sub, frame, kept,
                                                  _edge_values(edge_fits, frame, log))
@@ -127,13 +128,25 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
             node_frame = pd.DataFrame(node_X[:, cols], columns=node_inputs).assign(
                 **{k: node_y[:, j] for j, k in enumerate(keyed)})
             sums = [n for n in node_inputs if n.startswith("E")]
+            searched, fp_searched = node_fits, fp_fit
             keyed, fp_fit = _revise(store, "node_siblings", fp_fit, keyed, log, lambda: offer_siblings(
                 keyed, node_frame, options.selection_tolerance, basis=sums, own=True))
             node_fits = list(keyed.values())
+            if fp_fit != fp_searched:
+                # Mixtures carry more constants: kept only if the composed model does better on
+                # the re-optimisation samples, which the node formulas were not fitted on.
+                nodes, targets = _tensors(data, fit_idx, torch.device("cpu"))
+                node_check = {name: node_mae(_compose(network, data, edge_fits, fits, frame, kept,
+                                                      newton)[0], nodes, targets)
+                              for name, fits in (("offered", node_fits), ("searched", searched))}
+                node_check["kept"] = bool(node_check["offered"] < node_check["searched"])
+                if not node_check["kept"]:
+                    log("[node_siblings] the offered node formulas compose worse on the "
+                        "re-optimisation samples; the search's are kept")
+                    node_fits, fp_fit = searched, fp_searched
 
     symbolic, hybrid = _compose(network, data, edge_fits, node_fits, frame, kept, newton)
     device = pick_device(options.device)
-    fit_idx, test_idx = _split_samples(data.n_samples, options.reopt_samples, options.seed)
 
     def do_reopt():
         nodes, targets = _tensors(data, fit_idx, device)
@@ -181,6 +194,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     }
     if hybrid_formulas is not None:
         report["hybrid_edge_formulas"] = hybrid_formulas
+    if node_check is not None:
+        report["node_siblings_check"] = node_check
     if reopt.get("log10_mass") is not None:
         report["masses"] = [
             {"body": i, "network": float(a), "symbolic": float(b)}

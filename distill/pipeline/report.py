@@ -71,6 +71,12 @@ def markdown(r: dict) -> str:
     for k, fit in enumerate(r.get("node_fits", [])):
         origin = f"; from {fit['sibling']}, refitted" if fit.get("sibling") else ""
         lines.append(f"- prediction {k} = `{fit['readable']}` (MAE {fit['loss']:.3g}{origin})")
+    check = r.get("node_siblings_check")
+    if check:
+        lines.append(f"- node formulas offered by the node-siblings step: "
+                     f"{'kept' if check['kept'] else 'not kept'} (composed model's MAE on the "
+                     f"re-optimisation samples: {check['offered']:.4g} with them, "
+                     f"{check['searched']:.4g} with the search's)")
     law = r.get("force_law")
     if law:
         lines += ["", "## The law in the force's components", ""]

@@ -187,3 +187,25 @@ def test_hybrid_network_parameters_train_at_their_own_rate():
     out = reoptimise(model, nodes, targets, steps=30, lr=1e-2, progress=False, network_lr=0.0)
     assert torch.equal(model.network.weight, w)  # frozen by its rate
     assert out["after"] < out["before"]  # the constant alone still moved
+
+
+def test_node_formulas_offered_are_kept_only_if_the_composed_model_does_better(spring_run, monkeypatch):
+    import importlib
+
+    explain_module = importlib.import_module("distill.pipeline.explain")  # the package exports
+    folder, _ = spring_run                                                 # the function as .explain
+    real = explain_module.offer_siblings
+
+    def offered(fits, frame, tolerance, **kw):
+        out = real(fits, frame, tolerance, **kw)
+        if "basis" in kw:  # the node step: every formula replaced by a far-off constant
+            out = {k: dict(f, equation="1000.0", sibling="test") for k, f in out.items()}
+        return out
+
+    monkeypatch.setattr(explain_module, "offer_siblings", offered)
+    report = explain(folder / "run", data=folder / "data.npz", out=folder / "explain3",
+                     options=ExplainOptions(**TINY))
+    check = report["node_siblings_check"]
+    assert not check["kept"] and check["offered"] > 100 * check["searched"]
+    assert all(f["equation"] != "1000.0" for f in report["node_fits"])
+    assert "not kept" in (folder / "explain3" / "report.md").read_text()
