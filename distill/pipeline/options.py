@@ -26,7 +26,9 @@ class ExplainOptions:
         The symbolic search's grammar (defaults include ``greater`` / ``cond`` for
         discontinuous laws, ``^ exp log`` weighted 3 as in the paper).
     timeout_per_fit : float
-        Seconds of symbolic search per fitted function; ``niterations`` caps it too.
+        Seconds of symbolic search per fitted function; ``niterations`` caps it too. A message
+        formula with a switch (``greater``, ``cond``) gets a second search as long, on the
+        edges beyond it (:mod:`distill.pipeline.switches`).
     node_timeout_per_fit : float, optional
         Seconds for each node formula (default: ``timeout_per_fit``).
     arithmetic_share : float
