@@ -130,7 +130,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
             sums = [n for n in node_inputs if n.startswith("E")]
             searched, fp_searched = node_fits, fp_fit
             keyed, fp_fit = _revise(store, "node_siblings", fp_fit, keyed, log, lambda: offer_siblings(
-                keyed, node_frame, options.selection_tolerance, basis=sums, own=True))
+                keyed, node_frame, options.selection_tolerance, basis=sums, own=True,
+                mix_with=[n for n in node_inputs if n in ("vx", "vy", "vz")]))
             node_fits = list(keyed.values())
             if fp_fit != fp_searched:
                 # Mixtures carry more constants: kept only if the composed model does better on

@@ -34,12 +34,14 @@ def permute_inputs(expr: Expression, names: list[str], mapping: dict[str, str]) 
     return Expression(expr.codes, args, expr.values, expr.variable_names)
 
 
-def mix_inputs(expr: Expression, names: list[str], spatial: list[str]) -> Expression | None:
+def mix_inputs(expr: Expression, names: list[str], spatial: list[str],
+               extra: tuple[str, ...] | list[str] = ()) -> Expression | None:
     """``expr`` with every spatial input ``d_k`` replaced by a mixture ``sum_l a_l d_l``
     (``a`` starting at the identity), or None when it has no spatial input.
 
     A message is a linear mixture of the force's components; a sibling's law along one axis
-    (``dx (r - 1) / r``) then gives the law along any mixture.
+    (``dx (r - 1) / r``) then gives the law along any mixture. ``extra`` inputs join every
+    mixture with a weight starting at 0 (a node's velocities: the drag in ``(E - c v) / m``).
     """
     leaves = [k for k in np.flatnonzero(expr.codes == VAR) if names[int(expr.args[k])] in spatial]
     if not leaves:
@@ -48,7 +50,8 @@ def mix_inputs(expr: Expression, names: list[str], spatial: list[str]) -> Expres
     for k in reversed(leaves):  # replacing a later leaf leaves the earlier positions alone
         own = names[int(expr.args[k])]
         terms = [Expression.apply("*", Expression.constant(1.0 if s == own else 0.0),
-                                  Expression.variable(names.index(s))) for s in spatial]
+                                  Expression.variable(names.index(s)))
+                 for s in list(spatial) + [e for e in extra if e in names]]
         mixture = terms[0]
         for t in terms[1:]:
             mixture = Expression.apply("+", mixture, t)
@@ -57,14 +60,16 @@ def mix_inputs(expr: Expression, names: list[str], spatial: list[str]) -> Expres
 
 
 def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float,
-                   basis: tuple[str, ...] | list[str] = SPATIAL, own: bool = False) -> dict[str, dict]:
+                   basis: tuple[str, ...] | list[str] = SPATIAL, own: bool = False,
+                   mix_with: tuple[str, ...] | list[str] = ()) -> dict[str, dict]:
     """Each fit with its siblings' permuted, refitted formulas merged into its front.
 
     ``frame`` holds each fit's inputs and, under the fit's key, its target. ``basis``: the
     inputs that are components of one vector (``dx dy dz`` for messages; the summed messages
     ``E<k>`` for node formulas, which mix the force's components as the messages do); they
     are permuted and mixed. ``own``: offer each fit its own formula with mixed inputs too,
-    alone and plus a term in one other input (``... - c v_x``: a node's drag).
+    alone and plus a term in one other input. ``mix_with``: inputs that join the mixtures
+    without being permuted (a node's velocities, for a drag ``(E - c v) / m``).
 
     Returns new fit dicts (the given ones are left alone); a fit whose chosen equation
     changed records where it came from in ``sibling``, and every fit lists what was tried in
@@ -92,6 +97,12 @@ def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float,
             if mixed is not None:  # one more complexity per node the mixtures add
                 candidates.append((mixed, int(sib["complexity"]) + len(mixed) - len(base),
                                    f"{'own' if other == c else other} (inputs mixed)"))
+            wider = [n for n in mix_with if n in names]
+            if mixed is not None and wider:
+                more = mix_inputs(base, names, spatial, wider)
+                candidates.append((more, int(sib["complexity"]) + len(more) - len(base),
+                                   f"{'own' if other == c else other} (inputs mixed with "
+                                   f"{' '.join(wider)})"))
             if other == c and mixed is not None:  # and a term in one more input
                 for k, name in enumerate(names):
                     if name not in spatial:

@@ -96,3 +96,25 @@ def test_node_formulas_get_their_own_mixture_and_a_drag_term():
     # without own, a formula is offered only its siblings
     plain = offer_siblings(fits, node, tolerance=1.1, basis=["E0", "E1"])
     assert all(not t["source"].startswith("own") for f in plain.values() for t in f["siblings_tried"])
+
+
+def test_a_drag_inside_the_mass_division_comes_from_mixing_in_the_velocity():
+    rng = np.random.default_rng(3)
+    n = 600
+    node = pd.DataFrame({"vx": rng.normal(size=n), "E0": rng.normal(size=n), "E1": rng.normal(size=n),
+                         "m": 10 ** rng.uniform(-0.5, 0.5, n)})
+    names = list(node.columns)
+    node["p0"] = (2.0 * node.E0 - node.E1 - 0.75 * node.vx) / node.m  # the damped law's node
+    equation = "2.1 * E0 / m"
+    value = evaluate([parse(equation, names)], node[names].to_numpy())[0]
+    loss = float(np.mean(np.abs(value - node.p0)))
+    fit = {"variables": names, "equation": equation, "loss": loss, "complexity": 5,
+           "pareto": [{"complexity": 5, "loss": loss, "score": 0.0, "equation": equation}]}
+    out = offer_siblings({"p0": fit}, node, tolerance=1.1, basis=["E0", "E1"], own=True,
+                         mix_with=["vx", "vy"])["p0"]  # vy is not an input here: ignored
+    assert out["sibling"] == "own (inputs mixed with vx)"
+    got = evaluate([parse(out["equation"], names)], node[names].to_numpy())[0]
+    np.testing.assert_allclose(got, node.p0, rtol=1e-6, atol=1e-9)
+    # without the velocity in the mixture, nothing offered is the law
+    plain = offer_siblings({"p0": fit}, node, tolerance=1.1, basis=["E0", "E1"], own=True)["p0"]
+    assert plain["loss"] > 1e-3
