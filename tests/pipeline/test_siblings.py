@@ -70,22 +70,26 @@ def test_a_law_along_one_axis_gives_a_mixed_component_its_law():
     assert mixed[0]["complexity"] == 9 + 10  # one dy leaf, 4 * 3 - 2 nodes more
 
 
-def test_node_formulas_get_their_own_mixture_and_a_drag_term():
-    rng = np.random.default_rng(2)
-    n = 600
-    node = pd.DataFrame({"vx": rng.normal(size=n), "E0": rng.normal(size=n), "E1": rng.normal(size=n),
+def _node_table(seed, n=600):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"vx": rng.normal(size=n), "E0": rng.normal(size=n), "E1": rng.normal(size=n),
                          "m": 10 ** rng.uniform(-0.5, 0.5, n)})
+
+
+def _node_fit(node, names, c, equation, complexity):
+    value = evaluate([parse(equation, names)], node[names].to_numpy())[0]
+    loss = float(np.mean(np.abs(value - node[c])))
+    return {"variables": names, "equation": equation, "loss": loss, "complexity": complexity,
+            "pareto": [{"complexity": complexity, "loss": loss, "score": 0.0, "equation": equation}]}
+
+
+def test_node_formulas_get_their_own_mixture_and_a_drag_term():
+    node = _node_table(2)
     names = list(node.columns)
     node["p0"] = (2.0 * node.E0 - node.E1) / node.m
     node["p1"] = (node.E0 + 3.0 * node.E1) / node.m - 0.5 * node.vx
-
-    def fit(c, equation, complexity):
-        value = evaluate([parse(equation, names)], node[names].to_numpy())[0]
-        loss = float(np.mean(np.abs(value - node[c])))
-        return {"variables": names, "equation": equation, "loss": loss, "complexity": complexity,
-                "pareto": [{"complexity": complexity, "loss": loss, "score": 0.0, "equation": equation}]}
-
-    fits = {"p0": fit("p0", "2.1 * E0 / m", 5), "p1": fit("p1", "2.9 * E1 / m", 5)}
+    fits = {"p0": _node_fit(node, names, "p0", "2.1 * E0 / m", 5),
+            "p1": _node_fit(node, names, "p1", "2.9 * E1 / m", 5)}
     out = offer_siblings(fits, node, tolerance=1.1, basis=["E0", "E1"], own=True)
     X = node[names].to_numpy()
     # (p0's exact mixture may come with a zero term: among exact fits the loss is rounding)
@@ -99,17 +103,10 @@ def test_node_formulas_get_their_own_mixture_and_a_drag_term():
 
 
 def test_a_drag_inside_the_mass_division_comes_from_mixing_in_the_velocity():
-    rng = np.random.default_rng(3)
-    n = 600
-    node = pd.DataFrame({"vx": rng.normal(size=n), "E0": rng.normal(size=n), "E1": rng.normal(size=n),
-                         "m": 10 ** rng.uniform(-0.5, 0.5, n)})
+    node = _node_table(3)
     names = list(node.columns)
     node["p0"] = (2.0 * node.E0 - node.E1 - 0.75 * node.vx) / node.m  # the damped law's node
-    equation = "2.1 * E0 / m"
-    value = evaluate([parse(equation, names)], node[names].to_numpy())[0]
-    loss = float(np.mean(np.abs(value - node.p0)))
-    fit = {"variables": names, "equation": equation, "loss": loss, "complexity": 5,
-           "pareto": [{"complexity": 5, "loss": loss, "score": 0.0, "equation": equation}]}
+    fit = _node_fit(node, names, "p0", "2.1 * E0 / m", 5)
     out = offer_siblings({"p0": fit}, node, tolerance=1.1, basis=["E0", "E1"], own=True,
                          mix_with=["vx", "vy"])["p0"]  # vy is not an input here: ignored
     assert out["sibling"] == "own (inputs mixed with vx)"
