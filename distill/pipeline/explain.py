@@ -115,36 +115,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     fit_idx, test_idx = _split_samples(data.n_samples, options.reopt_samples, options.seed)
     node_fits, node_check = [], None
     if not newton and options.fit_node:
-        node_X, node_names, node_y = _node_table(network, sub, frame, kept,
-                                                 _edge_values(edge_fits, frame, log))
-        node_inputs = node_names  # few and all plausible: per-body features and summed messages
-        cols = [node_names.index(n) for n in node_inputs]
-        for j in range(node_y.shape[1]):
-            node_fits.append(store.run(f"fit_node{j}", fp_fit, lambda j=j: fit_function(
-                node_X[:, cols], node_y[:, j], node_inputs, options, options.seed + 100 + j,
-                f"prediction {j}", options.node_timeout_per_fit), log))
-        if node_fits:  # the summed messages mix the force's components as the messages do
-            keyed = {f"prediction {j}": f for j, f in enumerate(node_fits)}
-            node_frame = pd.DataFrame(node_X[:, cols], columns=node_inputs).assign(
-                **{k: node_y[:, j] for j, k in enumerate(keyed)})
-            sums = [n for n in node_inputs if n.startswith("E")]
-            searched, fp_searched = node_fits, fp_fit
-            keyed, fp_fit = _revise(store, "node_siblings", fp_fit, keyed, log, lambda: offer_siblings(
-                keyed, node_frame, options.selection_tolerance, basis=sums, own=True,
-                mix_with=[n for n in node_inputs if n in ("vx", "vy", "vz")]))
-            node_fits = list(keyed.values())
-            if fp_fit != fp_searched:
-                # Mixtures carry more constants: kept only if the composed model does better on
-                # the re-optimisation samples, which the node formulas were not fitted on.
-                nodes, targets = _tensors(data, fit_idx, torch.device("cpu"))
-                node_check = {name: node_mae(_compose(network, data, edge_fits, fits, frame, kept,
-                                                      newton)[0], nodes, targets)
-                              for name, fits in (("offered", node_fits), ("searched", searched))}
-                node_check["kept"] = bool(node_check["offered"] < node_check["searched"])
-                if not node_check["kept"]:
-                    log("[node_siblings] the offered node formulas compose worse on the "
-                        "re-optimisation samples; the search's are kept")
-                    node_fits, fp_fit = searched, fp_searched
+        node_fits, fp_fit, node_check = _fit_nodes(store, network, data, sub, frame, kept, edge_fits,
+                                                   options, fp_fit, fit_idx, log)
 
     symbolic, hybrid = _compose(network, data, edge_fits, node_fits, frame, kept, newton)
     device = pick_device(options.device)
@@ -233,6 +205,39 @@ def _revise(store, step: str, fp_fit: str, edge_fits: dict, log, revise) -> tupl
         return revised, fp_fit
     chosen = json.dumps({c: f["equation"] for c, f in revised.items()}, sort_keys=True)
     return revised, hashlib.sha256((fp_fit + chosen).encode()).hexdigest()[:16]
+
+
+def _fit_nodes(store, network, data: NBodyData, sub: NBodyData, frame, kept, edge_fits: dict,
+               options: ExplainOptions, fp_fit: str, fit_idx, log) -> tuple[list, str, dict | None]:
+    """Step 5: a formula per node output, on the per-body features and the sums of the fitted
+    edge formulas, then the node-siblings offer (:func:`offer_siblings` with the sums as the
+    basis). Returns the node fits, the fingerprint for the steps after, and the check that
+    decided on the offer (None when it changed nothing)."""
+    node_X, node_inputs, node_y = _node_table(network, sub, frame, kept,
+                                              _edge_values(edge_fits, frame, log))
+    searched = [store.run(f"fit_node{j}", fp_fit, lambda j=j: fit_function(
+        node_X, node_y[:, j], node_inputs, options, options.seed + 100 + j, f"prediction {j}",
+        options.node_timeout_per_fit), log) for j in range(node_y.shape[1])]
+    # The summed messages mix the force's components as the messages do.
+    keyed = {f"prediction {j}": f for j, f in enumerate(searched)}
+    node_frame = pd.DataFrame(node_X, columns=node_inputs).assign(
+        **{k: node_y[:, j] for j, k in enumerate(keyed)})
+    offered, fp_offered = _revise(store, "node_siblings", fp_fit, keyed, log, lambda: offer_siblings(
+        keyed, node_frame, options.selection_tolerance, basis=[n for n in node_inputs if n.startswith("E")],
+        own=True, mix_with=[n for n in node_inputs if n in ("vx", "vy", "vz")]))
+    if fp_offered == fp_fit:
+        return list(offered.values()), fp_fit, None
+    # Mixtures carry more constants: kept only if the composed model does better on the
+    # re-optimisation samples, which the node formulas were not fitted on.
+    nodes, targets = _tensors(data, fit_idx, torch.device("cpu"))
+    check = {name: node_mae(_compose(network, data, edge_fits, fits, frame, kept, False)[0], nodes, targets)
+             for name, fits in (("offered", list(offered.values())), ("searched", searched))}
+    check["kept"] = bool(check["offered"] < check["searched"])
+    if check["kept"]:
+        return list(offered.values()), fp_offered, check
+    log("[node_siblings] the offered node formulas compose worse on the re-optimisation samples; "
+        "the search's are kept")
+    return searched, fp_fit, check
 
 
 def _load_data(data, config: dict, run_dir: Path) -> tuple[NBodyData, str]:
