@@ -229,6 +229,18 @@ def subtree_starts_of_codes(codes: np.ndarray) -> np.ndarray:
     return starts
 
 
+def children(starts: np.ndarray, i: int, arity: int) -> list[tuple[int, int]]:
+    """Inclusive index ranges of the children of node ``i``, left to right (``starts`` from
+    :func:`subtree_starts_of_codes`)."""
+    if arity == 0:
+        return []
+    r = (int(starts[i - 1]), i - 1)
+    if arity == 1:
+        return [r]
+    le = r[0] - 1
+    return [(int(starts[le]), le), r]
+
+
 def check_wellformed(codes: np.ndarray) -> None:
     """Raise ValueError unless the postfix codes form exactly one tree of known operators."""
     depth = 0

@@ -12,30 +12,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from distill.expr.expression import Expression
+from distill.expr.expression import Expression, children
 from distill.expr.operators import COND, CONST, GREATER
 
 
-def _condition_span(expr: Expression, i: int, starts: np.ndarray) -> tuple[int, int]:
-    """Postfix span ``[lo, hi]`` of switch node ``i``'s condition operands: both of
-    ``greater``'s, the first of ``cond``'s."""
-    right_root = i - 1
-    left_root = int(starts[right_root]) - 1
-    lo = int(starts[i])
-    hi = right_root if expr.codes[i] == GREATER else left_root
-    return lo, hi
+def _switches(expr: Expression):
+    """``(is_greater, left, right)`` for every switch node: its operands' inclusive ranges."""
+    starts = expr.subtree_starts()
+    for i in np.flatnonzero((expr.codes == GREATER) | (expr.codes == COND)):
+        left, right = children(starts, int(i), 2)
+        yield bool(expr.codes[i] == GREATER), left, right
 
 
 def switch_conditions(expr: Expression) -> list[Expression]:
     """One expression per switch in ``expr``, positive exactly where that switch is on;
     duplicates (the same condition twice) are given once."""
-    starts = expr.subtree_starts()
     out, seen = [], set()
-    for i in np.flatnonzero((expr.codes == GREATER) | (expr.codes == COND)):
-        i = int(i)
-        right_root = i - 1
-        left = expr.subtree(int(starts[right_root]) - 1)
-        cond = Expression.apply("-", left, expr.subtree(right_root)) if expr.codes[i] == GREATER else left
+    for is_greater, left, right in _switches(expr):
+        cond = expr.subtree(left[1])
+        if is_greater:
+            cond = Expression.apply("-", cond, expr.subtree(right[1]))
         if cond.key() not in seen:
             seen.add(cond.key())
             out.append(cond)
@@ -43,11 +39,9 @@ def switch_conditions(expr: Expression) -> list[Expression]:
 
 
 def switch_constants(expr: Expression) -> np.ndarray:
-    """Indices into ``expr.constants`` of the constants inside any switch's condition."""
-    starts = expr.subtree_starts()
+    """Indices into ``expr.constants`` of the constants inside any switch's condition (both
+    operands of ``greater``, the first of ``cond``)."""
     inside = np.zeros(expr.size, dtype=bool)
-    for i in np.flatnonzero((expr.codes == GREATER) | (expr.codes == COND)):
-        lo, hi = _condition_span(expr, int(i), starts)
-        inside[lo:hi + 1] = True
-    is_const = expr.codes == CONST
-    return np.flatnonzero(inside[is_const])
+    for is_greater, left, right in _switches(expr):
+        inside[left[0]:(right if is_greater else left)[1] + 1] = True
+    return np.flatnonzero(inside[expr.codes == CONST])

@@ -68,7 +68,7 @@ def refit_constants(expr: Expression, X: np.ndarray, y: np.ndarray) -> tuple[Exp
     return expr.with_constants(c0), mae(c0)
 
 
-def offer(fit: dict, extra: list[tuple[int, float, str, dict]], tolerance: float, tag: str) -> dict:
+def offer(fit: dict, extra: list[tuple[int, float, str, str]], tolerance: float, tag: str) -> dict:
     """``fit`` with the candidates ``extra`` (complexity, loss, equation, origin) merged into
     its front and the equation chosen again.
 

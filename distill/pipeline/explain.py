@@ -195,13 +195,13 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     return report
 
 
-def _revise(store, step: str, fp_fit: str, edge_fits: dict, log, revise) -> tuple[dict, str]:
-    """Steps 4b and 4c (:mod:`distill.pipeline.switches`, :mod:`distill.pipeline.siblings`):
-    ``revise()`` returns the fits with candidates merged into their fronts. The steps after
-    it rerun when it changed a formula: their fingerprint then also covers the chosen
-    equations."""
+def _revise(store, step: str, fp_fit: str, fits: dict, log, revise) -> tuple[dict, str]:
+    """A step that offers candidates to fits already made (switches, siblings, node
+    siblings): ``revise()`` returns the fits with candidates merged into their fronts. The
+    steps after it rerun when it changed a formula: their fingerprint then also covers the
+    chosen equations."""
     revised = store.run(step, fp_fit, revise, log)
-    if all(revised[c]["equation"] == f["equation"] for c, f in edge_fits.items()):
+    if all(revised[c]["equation"] == f["equation"] for c, f in fits.items()):
         return revised, fp_fit
     chosen = json.dumps({c: f["equation"] for c, f in revised.items()}, sort_keys=True)
     return revised, hashlib.sha256((fp_fit + chosen).encode()).hexdigest()[:16]

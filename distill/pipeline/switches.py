@@ -42,8 +42,7 @@ def behind_switches(edge_fits: dict[str, dict], frame, options: ExplainOptions,
     equation changed names the condition in ``switch``.
     """
     inner_options = replace(
-        options, binary_operators=[b for b in options.binary_operators if b not in SWITCHES],
-        unary_operators=list(options.unary_operators))
+        options, binary_operators=[b for b in options.binary_operators if b not in SWITCHES])
     weights = dict(options.complexity_of_operators)
     out = {}
     for k, (c, fit) in enumerate(edge_fits.items()):
