@@ -202,6 +202,31 @@ class GraphNetwork(MessagePassing):
             return aggr_out / h[:, self.mass_index : self.mass_index + 1]
         return self.node_mlp(torch.cat([h[:, self.edge_feature_index], aggr_out], dim=-1))
 
+    def edge_contributions(self, x: torch.Tensor, edge_index: torch.Tensor,
+                           body_id: torch.Tensor | None = None) -> torch.Tensor:
+        r"""What each edge adds to its receiver's prediction, shape (n_edges, n_targets).
+
+        The receiver's prediction minus its prediction with that one message left out of the
+        sum, ``phi_v([h_i, \bar e_i]) - phi_v([h_i, \bar e_i - e_ij])``; the KL variant uses
+        the means, as in eval mode. With Newton's law built in this is ``e_ij / m_i``. Unlike
+        a message it does not depend on how the network shares work between its two MLPs
+        (a message may carry any factor of the receiver's features, such as part of its
+        ``1 / m_i``, that the node MLP then undoes): for an acceleration it is the sender's
+        pull on the receiver, ``F_ij / m_i``.
+        """
+        h = self.node_inputs(x, body_id)
+        send, recv = edge_index
+        msg = self.message(h[recv], h[send])
+        if self.variant == "kl":
+            msg = msg[:, : self.msg_dim]
+        if self.newton:
+            return msg / h[recv, self.mass_index : self.mass_index + 1]
+        summed = torch.zeros(h.shape[0], msg.shape[1], dtype=msg.dtype, device=msg.device)
+        summed = summed.index_add(0, recv, msg)
+        own = h[recv][:, self.edge_feature_index]
+        full = self.node_mlp(torch.cat([own, summed[recv]], dim=-1))
+        return full - self.node_mlp(torch.cat([own, summed[recv] - msg], dim=-1))
+
     def loss_terms(self, batch: GraphBatch) -> tuple[torch.Tensor, torch.Tensor]:
         """Prediction (n_nodes, n_targets) and penalty for a :class:`GraphBatch`."""
         return self(batch.x, batch.edge_index, batch.body_id, return_penalty=True)

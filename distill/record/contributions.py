@@ -1,0 +1,45 @@
+"""Record what each edge adds to its receiver's prediction.
+
+A message is one side of a split the network chose freely: the node model may undo any factor
+of the receiver's own features that the edge model put in (part of a ``1 / m_i``, say), so a
+message can be the force times ``a + b / m_i``, a linear function of the force for no single
+``a, b``. What the edge adds to the prediction does not depend on that split. For a graph
+network predicting accelerations it is the sender's pull on the receiver, ``F_ij / m_i``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from distill.simulate.dataset import NBodyData
+from models.batch import make_batch
+
+
+def record_contributions(model: torch.nn.Module, data: NBodyData, batch_size: int = 512) -> np.ndarray:
+    """Each edge's contribution to its receiver's prediction, shape (n_rows, n_targets).
+
+    Rows in the order of :func:`distill.record.record_messages` on the same ``data``: samples
+    in order, then edges in ``data.graph_edges()`` order. ``model`` must have an
+    ``edge_contributions(x, edge_index, body_id)`` method (the graph network has).
+    """
+    if not hasattr(model, "edge_contributions"):
+        raise TypeError(f"model: expected a model with edge_contributions() (a graph network), got "
+                        f"{type(model).__name__}")
+    if not isinstance(data, NBodyData):
+        raise TypeError(f"data: expected NBodyData, got {type(data).__name__}")
+    device = next(model.parameters()).device
+    nodes = torch.as_tensor(data.nodes, dtype=torch.float32, device=device)
+    edges = torch.as_tensor(data.graph_edges(), device=device)
+    ids = None if data.body_id is None else torch.as_tensor(data.body_id, device=device)
+    was_training = model.training
+    out = []
+    try:
+        model.eval()
+        with torch.no_grad():
+            for start in range(0, data.n_samples, batch_size):
+                batch = make_batch(nodes[start : start + batch_size], edges, ids)
+                out.append(model.edge_contributions(batch.x, batch.edge_index, batch.body_id).cpu())
+    finally:
+        model.train(was_training)
+    return torch.cat(out).numpy()

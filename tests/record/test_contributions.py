@@ -1,0 +1,65 @@
+"""Edge contributions: checked by removing each edge from the graph and running the network."""
+
+import numpy as np
+import pytest
+import torch
+
+from distill.record import record_contributions
+from distill.simulate import simulate
+from models import GraphNetwork, make_batch
+
+
+@pytest.fixture(scope="module")
+def data():
+    return simulate("spring", n_bodies=4, dim=2, n_sims=2, n_steps=3)
+
+
+def without_edge(model, data, sample: int, edge: int) -> torch.Tensor:
+    """The network's prediction on one sample with one edge deleted from the graph."""
+    edges = torch.as_tensor(data.graph_edges())
+    keep = torch.arange(edges.shape[1]) != edge
+    nodes = torch.as_tensor(data.nodes[sample : sample + 1], dtype=torch.float32)
+    b = make_batch(nodes, edges[:, keep])
+    return model(b.x, b.edge_index)
+
+
+@pytest.mark.parametrize("kw", [{"variant": "l1"}, {"variant": "bottleneck"}, {"variant": "kl"},
+                                {"variant": "bottleneck", "newton": True}])
+def test_contribution_is_the_prediction_lost_without_the_edge(data, kw):
+    torch.manual_seed(0)
+    model = GraphNetwork(data.feature_names, 2, hidden=16, layers=2, **kw).eval()
+    got = record_contributions(model, data, batch_size=2)
+    n_edges = data.n_edges
+    assert got.shape == (data.n_samples * n_edges, 2)
+    edges = data.graph_edges()
+    full = make_batch(torch.as_tensor(data.nodes, dtype=torch.float32), torch.as_tensor(edges))
+    with torch.no_grad():
+        pred = model(full.x, full.edge_index).reshape(data.n_samples, data.n_bodies, 2)
+        for sample in (0, data.n_samples - 1):
+            for edge in range(n_edges):
+                receiver = edges[1, edge]
+                lost = pred[sample, receiver] - without_edge(model, data, sample, edge)[receiver]
+                np.testing.assert_allclose(got[sample * n_edges + edge], lost.numpy(), atol=1e-5)
+    assert np.abs(got).max() > 1e-3  # not trivially zero
+
+
+def test_newton_contribution_is_the_message_over_the_receivers_mass(data):
+    torch.manual_seed(1)
+    model = GraphNetwork(data.feature_names, 2, newton=True, hidden=8, layers=1).eval()
+    got = record_contributions(model, data)
+    nodes = torch.as_tensor(data.nodes, dtype=torch.float32)
+    b = make_batch(nodes, torch.as_tensor(data.graph_edges()))
+    send, recv = b.edge_index
+    with torch.no_grad():
+        msg = model.message(b.x[recv], b.x[send])
+    mass = b.x[recv, data.feature_names.index("m")]
+    np.testing.assert_allclose(got, (msg / mass[:, None]).numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_clear_errors(data):
+    with pytest.raises(TypeError, match="model: expected a model with edge_contributions"):
+        record_contributions(torch.nn.Linear(2, 2), data)
+    model = GraphNetwork(data.feature_names, 2, hidden=8, layers=1)
+    with pytest.raises(TypeError, match="data: expected NBodyData"):
+        record_contributions(model, {"nodes": data.nodes})
+    assert model.training  # untouched on error
