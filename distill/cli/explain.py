@@ -6,6 +6,7 @@ import argparse
 import json
 
 from distill.pipeline import ExplainOptions, explain
+from distill.pipeline.report import part_name
 
 
 def add_parser(subparsers) -> None:
@@ -20,6 +21,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--timeout", type=float, default=None, help="seconds of search per formula")
     p.add_argument("--components", type=int, default=None, help="message components to keep")
     p.add_argument("--edges", type=int, default=None, help="edges to record (default 5000)")
+    p.add_argument("--edge-target", choices=("messages", "contributions"), default=None,
+                   help="fit the edge formulas to the messages (default) or to what each edge adds "
+                        "to its receiver's prediction")
     p.add_argument("--binary-operators", nargs="+", default=None)
     p.add_argument("--unary-operators", nargs="*", default=None)
     p.add_argument("--option", action="append", default=[], metavar="KEY=JSON",
@@ -39,7 +43,8 @@ def options_from_args(args) -> ExplainOptions:
         except json.JSONDecodeError:
             values[key] = raw
     for attr, key in (("timeout", "timeout_per_fit"), ("components", "n_components"),
-                      ("edges", "n_edges"), ("binary_operators", "binary_operators"),
+                      ("edges", "n_edges"), ("edge_target", "edge_target"),
+                      ("binary_operators", "binary_operators"),
                       ("unary_operators", "unary_operators")):
         if getattr(args, attr) is not None:
             values[key] = getattr(args, attr)
@@ -50,7 +55,7 @@ def options_from_args(args) -> ExplainOptions:
 def run(args: argparse.Namespace) -> int:
     report = explain(args.run_dir, data=args.data, out=args.out, options=options_from_args(args))
     for c, fit in report["edge_fits"].items():
-        print(f"message {c} = {fit['readable']}")
+        print(f"{part_name(c)} {c} = {fit['readable']}")
     for k, fit in enumerate(report["node_fits"]):
         print(f"prediction {k} = {fit['readable']}")
     for name, loss in report["losses"].items():

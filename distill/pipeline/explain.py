@@ -3,6 +3,10 @@
     record -> select -> align -> fit edges -> switches -> siblings -> fit node -> node siblings
     -> compose & re-optimise -> report
 
+The edge formulas are fitted to the kept message components, or with
+``edge_target="contributions"`` to what each edge adds to its receiver's prediction
+(:mod:`distill.record.contributions`), one per output.
+
 Every step saves its result under ``<out>/steps``; running again skips finished steps (a
 step reruns when the options it depends on change), so an interrupted run resumes.
 """
@@ -26,7 +30,7 @@ from distill.pipeline.fit import fit_function
 from distill.pipeline.inputs import edge_inputs, relevant_inputs
 from distill.pipeline.law import force_law, formula_values
 from distill.pipeline.options import ExplainOptions
-from distill.pipeline.record import receivers, record_edges
+from distill.pipeline.record import contribution_columns, receivers, record_edges
 from distill.pipeline.reoptimise import node_mae, reoptimise
 from distill.pipeline.report import readable, write_report
 from distill.pipeline.select import SILENT_FRACTION, component_scores, keep_components, silent_components
@@ -64,24 +68,32 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         raise ValueError(f"run_dir: explain supports graph-network runs ('gn'), got {config['model']!r}")
     dim = data.dim
     n_comp = options.n_components or dim
+    newton = bool(getattr(network, "newton", False))
+    contributions = options.edge_target == "contributions"
+    if contributions and newton:
+        raise ValueError("edge_target: 'contributions' needs a node model to read; this run has "
+                         "Newton's law built in, so its messages already are the forces (use "
+                         "'messages')")
 
     def do_record():
-        frame, samples = record_edges(network, data, options.n_edges, options.seed)
+        frame, samples = record_edges(network, data, options.n_edges, options.seed, contributions)
         frame.to_csv(out / "messages.csv", index=False)
         return {"samples": samples.tolist(), "n_rows": len(frame)}
 
-    rec = store.run("record", options.fingerprint("n_edges", "seed"), do_record, log)
+    rec = store.run("record", options.fingerprint("n_edges", "seed", "edge_target"), do_record, log)
     frame = pd.read_csv(out / "messages.csv")
     samples = np.asarray(rec["samples"])
     sub = data.subset(samples)
 
     sel = store.run("select", options.fingerprint("n_edges", "seed", "n_components"), lambda: {
         "ranking": (ranking := component_scores(frame)), "kept": keep_components(ranking, n_comp)}, log)
-    kept = sel["kept"]
+    kept_messages = sel["kept"]
+    kept = contribution_columns(frame) if contributions else kept_messages
     warnings = []
     silent = silent_components(frame, kept, float(np.std(data.targets)))
     if silent:
-        warnings.append(f"message components {', '.join(silent)} are silent (standard deviation "
+        what = "edge contributions" if contributions else "message components"
+        warnings.append(f"{what} {', '.join(silent)} are silent (standard deviation "
                         f"below {SILENT_FRACTION:g} x the targets'): the network predicts "
                         "without them, so their formulas cannot be the law; retrain (a weaker "
                         "L1 penalty, longer) before reading them")
@@ -89,13 +101,27 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     force = None if sub.true_force is None else sub.true_force.reshape(-1, dim)
     alignment = {} if force is None else store.run(
         "align", options.fingerprint("n_edges", "seed", "n_components"),
-        lambda: align_components(frame, kept, force), log)
+        lambda: align_components(frame, kept_messages, force), log)
+    if contributions and force is not None and "m_i" in frame:
+        # An edge's contribution to an acceleration is the pull F_ij / m_i.
+        pull = force / frame["m_i"].to_numpy(np.float64)[:, None]
+        alignment_contributions = store.run(
+            "align_contributions", options.fingerprint("n_edges", "seed", "edge_target"),
+            lambda: align_components(frame, kept, pull), log)
+    else:
+        alignment_contributions = {}
 
     def do_inputs():
         cands = edge_inputs(frame)
         if not options.select_inputs:
             return {"inputs": cands, "receiver_only": [], "importance": {}}
-        return relevant_inputs(frame, cands, kept, options.seed)
+        chosen = relevant_inputs(frame, cands, kept, options.seed)
+        if contributions:
+            # A contribution carries its receiver's own part (the 1 / m_i of an acceleration);
+            # no node model can take it over, so receiver-only inputs stay in the search.
+            chosen["inputs"] += chosen["receiver_only"]
+            chosen["receiver_only"] = []
+        return chosen
 
     fp_fit = options.fingerprint()
     chosen = store.run("edge_inputs", fp_fit, do_inputs, log)
@@ -104,21 +130,21 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     for k, c in enumerate(kept):
         edge_fits[c] = store.run(f"fit_{c}", fp_fit, lambda c=c, k=k: fit_function(
             frame[inputs].to_numpy(np.float64), frame[c].to_numpy(np.float64), inputs, options,
-            options.seed + k, f"message {c}"), log)
+            options.seed + k, f"{'contribution' if contributions else 'message'} {c}"), log)
     edge_fits, fp_fit = _revise(store, "switches", fp_fit, edge_fits, log, lambda: behind_switches(
         edge_fits, frame, options, options.seed))
     if len(edge_fits) > 1:
         edge_fits, fp_fit = _revise(store, "siblings", fp_fit, edge_fits, log, lambda: offer_siblings(
             edge_fits, frame, options.selection_tolerance))
 
-    newton = bool(getattr(network, "newton", False))
     fit_idx, test_idx = _split_samples(data.n_samples, options.reopt_samples, options.seed)
     node_fits, node_check = [], None
     if not newton and options.fit_node:
         node_fits, fp_fit, node_check = _fit_nodes(store, network, data, sub, frame, kept, edge_fits,
                                                    options, fp_fit, fit_idx, log)
 
-    symbolic, hybrid = _compose(network, data, edge_fits, node_fits, frame, kept, newton)
+    symbolic, hybrid = _compose(network, data, edge_fits, node_fits, frame, kept, newton,
+                                with_hybrid=not contributions)
     device = pick_device(options.device)
 
     def do_reopt():
@@ -157,7 +183,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         "model": {"name": config["model"], "variant": config["model_config"].get("variant"),
                   "newton": newton},
         "options": options.to_dict(), "ranking": sel["ranking"], "kept": kept,
-        "alignment": alignment, "edge_inputs": inputs,
+        "alignment": alignment, "edge_target": options.edge_target, "edge_inputs": inputs,
         "receiver_only_inputs": chosen.get("receiver_only", []),
         "input_importance": chosen.get("importance", {}),
         "edge_fits": {c: dict(f, readable=readable(f["equation"], f["variables"]))
@@ -167,6 +193,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     }
     if hybrid_formulas is not None:
         report["hybrid_edge_formulas"] = hybrid_formulas
+    if alignment_contributions:
+        report["contribution_alignment"] = alignment_contributions
     if node_check is not None:
         report["node_siblings_check"] = node_check
     if reopt.get("log10_mass") is not None:
@@ -301,7 +329,8 @@ def _node_table(network, sub: NBodyData, frame: pd.DataFrame, kept: list[str],
     return np.column_stack(cols), names, sub.targets.reshape(n_nodes, -1).astype(np.float64)
 
 
-def _compose(network, data: NBodyData, edge_fits: dict, node_fits: list, frame, kept, newton):
+def _compose(network, data: NBodyData, edge_fits: dict, node_fits: list, frame, kept, newton,
+             with_hybrid: bool = True):
     log10_mass = getattr(network, "log10_mass", None)
     edges = EdgeFeatures(data.feature_names, data.graph_edges(),
                          None if log10_mass is None else log10_mass.detach(),
@@ -313,7 +342,7 @@ def _compose(network, data: NBodyData, edge_fits: dict, node_fits: list, frame, 
     symbolic = SymbolicGraphModel(edges, formulas, variables, node_formulas, node_vars,
                                   data.targets.shape[-1], newton=newton)
     hybrid = None
-    if not newton and getattr(network, "node_mlp", None) is not None:
+    if with_hybrid and not newton and getattr(network, "node_mlp", None) is not None:
         means = np.array([frame[c].mean() for c in frame.columns if c.startswith("e") and c[1:].isdigit()])
         hybrid = HybridGraphModel(network, symbolic, means)
     return symbolic, hybrid

@@ -20,9 +20,14 @@ GEOMETRY = ("dx", "dy", "dz", "r")
 def edge_inputs(frame: pd.DataFrame) -> list[str]:
     """Every recorded input column: geometry first, then per-body features."""
     skip = {"layer"}
-    cols = [c for c in frame.columns if not (c.startswith("e") and (c[1:].isdigit() or c.endswith("_logvar")))
-            and c not in skip]
+    cols = [c for c in frame.columns if not _recorded_output(c) and c not in skip]
     return [c for c in GEOMETRY if c in cols] + [c for c in cols if c not in GEOMETRY]
+
+
+def _recorded_output(column: str) -> bool:
+    """Messages ``e<k>`` (``e<k>_logvar``) and edge contributions ``c<k>``: not inputs."""
+    return ((column.startswith("e") and (column[1:].isdigit() or column.endswith("_logvar")))
+            or (column.startswith("c") and column[1:].isdigit()))
 
 
 def input_importance(frame: pd.DataFrame, candidates: list[str], targets: list[str],

@@ -10,6 +10,10 @@ DEFAULT_BINARY = ["+", "-", "*", "/", "^", "greater", "cond"]
 DEFAULT_UNARY = ["exp", "log"]
 # Cranmer et al. 2020 weighted ^, exp, log and IF by 3.
 DEFAULT_COMPLEXITY = {"^": 3, "exp": 3, "log": 3, "greater": 3, "cond": 3}
+EDGE_TARGETS = ("messages", "contributions")
+# Options added after runs were cached: left out of the fingerprints at their default, so those
+# runs still resume.
+_HASHED_WHEN_SET = {"edge_target": "messages"}
 
 
 @dataclass
@@ -52,6 +56,12 @@ class ExplainOptions:
         gravity see only ``G m``, so one reference mass (the Sun's, 0) must be fixed to
         identify G and the other masses. All learned log-masses are first shifted together so
         the first reference takes its value (mass ratios kept), then the references are frozen.
+    edge_target : {"messages", "contributions"}
+        What the edge formulas are fitted to. ``messages``: the kept message components (the
+        paper). ``contributions``: what each edge adds to its receiver's prediction, one per
+        output (:mod:`distill.record.contributions`), which does not depend on how the network
+        split its work between edge and node models; receiver-only inputs then stay in the
+        edge search, and there is no hybrid model.
     device : str
         ``auto`` uses CUDA when present.
     seed : int
@@ -76,6 +86,7 @@ class ExplainOptions:
     reopt_lr: float = 1e-2
     reopt_samples: int = 2000
     fix_log10_mass: dict | None = None
+    edge_target: str = "messages"
     device: str = "auto"
     seed: int = 0
     progress: bool = True
@@ -95,6 +106,8 @@ class ExplainOptions:
             raise ValueError(f"selection_tolerance: expected a factor >= 1, got {self.selection_tolerance}")
         if not 0.0 <= float(self.arithmetic_share) < 1.0:
             raise ValueError(f"arithmetic_share: expected a share in [0, 1), got {self.arithmetic_share}")
+        if self.edge_target not in EDGE_TARGETS:
+            raise ValueError(f"edge_target: expected one of {EDGE_TARGETS}, got {self.edge_target!r}")
         if float(self.timeout_per_fit) <= 0:
             raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
 
@@ -120,4 +133,7 @@ class ExplainOptions:
         if names:
             d = {k: d[k] for k in names}
         d.pop("progress", None)
+        for name, default in _HASHED_WHEN_SET.items():
+            if d.get(name) == default:
+                d.pop(name)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

@@ -26,7 +26,7 @@ def messages_vs_formula(folder: Path, frame, values: np.ndarray, components: lis
         lo, hi = np.nanpercentile(m, [1, 99])
         ax.plot([lo, hi], [lo, hi], "k--", lw=1)
         ax.set_xlabel(f"formula for {c}")
-        ax.set_ylabel(f"network message {c}")
+        ax.set_ylabel(f"network {'contribution' if c.startswith('c') else 'message'} {c}")
     return _save(fig, folder / "messages_vs_formula.png")
 
 

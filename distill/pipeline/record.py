@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from distill.record import record_messages
+from distill.record import record_contributions, record_messages
 from distill.simulate.dataset import NBodyData
 
 
@@ -20,15 +20,31 @@ def sample_for_edges(data: NBodyData, n_edges: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(data.n_samples, size=n, replace=False))
 
 
-def record_edges(model, data: NBodyData, n_edges: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+def record_edges(model, data: NBodyData, n_edges: int, seed: int,
+                 contributions: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
     """Messages and edge inputs of ``model`` on about ``n_edges`` edges of ``data``.
 
     Returns the table (one row per edge, see :func:`distill.record.record_messages`) and the
-    sample indices it covers. Rows are ordered by sample, then by edge.
+    sample indices it covers. Rows are ordered by sample, then by edge. With
+    ``contributions``, also what each edge adds to each of its receiver's outputs, columns
+    ``c0, c1, ...`` (:func:`distill.record.record_contributions`).
     """
     index = sample_for_edges(data, n_edges, seed)
-    frame = record_messages(model, data.subset(index))
+    sub = data.subset(index)
+    frame = record_messages(model, sub)
+    if contributions:
+        values = record_contributions(model, sub)
+        frame = frame.assign(**{f"c{k}": values[:, k] for k in range(values.shape[1])})
     return frame, index
+
+
+def contribution_columns(frame: pd.DataFrame) -> list[str]:
+    """The recorded edge contributions ``c0, c1, ...`` in output order."""
+    cols = [c for c in frame.columns if c.startswith("c") and c[1:].isdigit()]
+    if not cols:
+        raise ValueError("frame: expected edge contribution columns c0, c1, ...; none found "
+                         "(recorded without contributions?)")
+    return sorted(cols, key=lambda c: int(c[1:]))
 
 
 def receivers(data: NBodyData, n_samples: int) -> np.ndarray:

@@ -18,6 +18,11 @@ def readable(equation: str, variables: list[str], digits: int = 4) -> str:
     return str(s)
 
 
+def part_name(column: str) -> str:
+    """What a fitted edge column is: a message ``e<k>`` or an edge contribution ``c<k>``."""
+    return "contribution" if column.startswith("c") else "message"
+
+
 def json_safe(value):
     """``value`` with every NaN or infinite float replaced by None: strict JSON has no NaN
     (a node formula that is not finite on some held-out body makes a loss NaN)."""
@@ -50,6 +55,10 @@ def markdown(r: dict) -> str:
         r2 = r.get("alignment", {}).get(c, {}).get("r2")
         lines.append(f"| {c} | {row['score']:.4g} ({row['measure']}) | {row['share']:.1%} | "
                      f"{'yes' if c in r['kept'] else ''} | {'' if r2 is None else f'{r2:.4f}'} |")
+    if r.get("contribution_alignment"):
+        lines += ["", "Edge formulas fitted to the edge contributions (what each edge adds to its "
+                  "receiver's prediction); R^2 of each as a linear function of the true F_ij / m_i: "
+                  + ", ".join(f"{c}: {v['r2']:.4f}" for c, v in r["contribution_alignment"].items())]
     lines += ["", f"Edge inputs searched: {', '.join(r['edge_inputs'])}"]
     if r.get("receiver_only_inputs"):
         lines.append(f"Receiver-only inputs left to the node model (the sender's copy does not matter): "
@@ -63,7 +72,7 @@ def markdown(r: dict) -> str:
         origin = f"; from sibling {fit['sibling']}, refitted" if fit.get("sibling") else ""
         if fit.get("switch"):
             origin += f"; searched again where {fit['switch']} > 0"
-        lines.append(f"- message {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
+        lines.append(f"- {part_name(c)} {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
                      f"{fit['complexity']}{origin})")
         for s in fit.get("beyond_switches", []):
             lines.append(f"  - where `{s['condition']}` > 0 ({s['share_on']:.1%} of the edges), the "

@@ -23,6 +23,13 @@ def test_train_then_explain_finds_the_data_file(tmp_path, capsys):
     assert "message e" in out and "loss, network" in out and "law recovered" in out
     report = json.loads((run / "explain" / "report.json").read_text())
     assert report["data"] == str(data.resolve())
+    assert main(["explain", str(run), "--timeout", "2", "--edges", "120", "--quiet",
+                 "--edge-target", "contributions", "--out", str(tmp_path / "c"),
+                 "--binary-operators", "+", "-", "*", "/", "--unary-operators",
+                 "--option", "procs=0", "--option", "niterations=2", "--option", "populations=2",
+                 "--option", "reopt_steps=5"]) == 0
+    assert "contribution c0 = " in capsys.readouterr().out
+    assert json.loads((tmp_path / "c" / "report.json").read_text())["edge_target"] == "contributions"
 
 
 def test_unknown_explain_option_suggests_a_name(tmp_path):

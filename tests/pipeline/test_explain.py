@@ -209,3 +209,41 @@ def test_node_formulas_offered_are_kept_only_if_the_composed_model_does_better(s
     assert not check["kept"] and check["offered"] > 100 * check["searched"]
     assert all(f["equation"] != "1000.0" for f in report["node_fits"])
     assert "not kept" in (folder / "explain3" / "report.md").read_text()
+
+
+def test_contributions_target_fits_what_each_edge_adds(spring_run, capsys):
+    folder, data = spring_run
+    out = folder / "explain_contributions"
+    explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    capsys.readouterr()
+    options = ExplainOptions(**dict(TINY, edge_target="contributions"))
+    report = explain(folder / "run", data=folder / "data.npz", out=out, options=options)
+    # The recorded table changes with the target, so recording reruns.
+    assert "[record] ..." in capsys.readouterr().out
+    assert report["edge_target"] == "contributions"
+    assert report["kept"] == ["c0", "c1"] and list(report["edge_fits"]) == ["c0", "c1"]
+    assert set(report["alignment"]) == {r["component"] for r in report["ranking"][:2]}  # messages
+    assert set(report["contribution_alignment"]) == {"c0", "c1"}
+    assert report["receiver_only_inputs"] == []  # a contribution keeps its receiver's part
+    # The recorded columns are the network's contributions on the recorded samples.
+    from distill.pipeline.record import load_recorded
+    from distill.record import record_contributions
+    from distill.train.checkpoint import load_model
+
+    frame, recorded = load_recorded(out, data)
+    np.testing.assert_allclose(frame[["c0", "c1"]].to_numpy(),
+                               record_contributions(load_model(folder / "run"), recorded), atol=1e-6)
+    assert not any(k.startswith("hybrid") for k in report["losses"])
+    assert np.isfinite(report["losses"]["symbolic, after re-optimisation"])
+    md = (out / "report.md").read_text()
+    assert "- contribution c0 = `" in md and "F_ij / m_i" in md
+    assert "c0" not in report["edge_inputs"]
+
+
+def test_contributions_need_a_node_model(tmp_path):
+    data = simulate_samples(40, steps_per_sim=20, law="spring", dim=2, n_bodies=3, seed=0)
+    train(data, tmp_path / "run", TrainConfig(variant="bottleneck", epochs=1, progress=False,
+                                              model_options={"hidden": 8, "layers": 1, "newton": True}))
+    with pytest.raises(ValueError, match="edge_target: 'contributions' needs a node model"):
+        explain(tmp_path / "run", data=data, out=tmp_path / "x",
+                options=ExplainOptions(**dict(TINY, edge_target="contributions")))
