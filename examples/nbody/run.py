@@ -97,13 +97,19 @@ def explain_cell(cell: str, folder: Path, args) -> dict:
     options = ExplainOptions(timeout_per_fit=args.fit_seconds, seed=args.seed,
                              node_timeout_per_fit=args.node_fit_seconds,
                              progress=not args.quiet, reopt_steps=args.reopt_steps,
-                             fit_node=True)
+                             fit_node=True, edge_target=args.edge_target)
     t0 = time.perf_counter()
-    report = explain(folder / "run", data=data_path, out=folder / "explain", options=options)
+    report = explain(folder / "run", data=data_path, out=folder / explain_folder(args.edge_target),
+                     options=options)
     return {"report": report, "seconds": time.perf_counter() - t0}
 
 
-def explain_seconds(cell: str, report: dict, wall: float) -> float:
+def explain_folder(edge_target: str) -> str:
+    """Each edge target explains into its own folder of the cell, so both stay cached."""
+    return "explain" if edge_target == "messages" else f"explain_{edge_target}"
+
+
+def explain_seconds(cell: str, report: dict, wall: float, edge_target: str = "messages") -> float:
     """Compute time of the explain steps: a resumed explain reports its first run's time.
 
     Steps saved before step times were recorded have none; then the cell's last line in
@@ -115,7 +121,7 @@ def explain_seconds(cell: str, report: dict, wall: float) -> float:
         return round(sum(steps.values()), 1)
     from table import read_results  # noqa: PLC0415 (script-local module)
 
-    previous = read_results(HERE / "results.jsonl").get(cell, {}).get("explain", {})
+    previous = read_results(HERE / "results.jsonl", edge_target).get(cell, {}).get("explain", {})
     return round(previous.get("seconds", wall), 1)
 
 
@@ -129,19 +135,21 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
     if law_fit:
         from softening import unsoftened_check  # noqa: PLC0415 (script-local module)
 
-        unsoftened = unsoftened_check(law, folder / "explain",
+        unsoftened = unsoftened_check(law, folder / explain_folder(args.edge_target),
                                       folder.parent / "data" / f"{law}-{dim}d.npz", report)
     return {
-        "cell": cell, "law": law, "dim": dim, "variant": variant,
+        "cell": cell, "law": law, "dim": dim, "variant": variant, "edge_target": args.edge_target,
         "samples": args.samples, "seed": args.seed,
         "train": {"seconds": round(done["seconds"], 1), "epochs": done["epochs"],
                   "stopped": done["stopped"], "best_val": done["best_val"],
                   "lr": args.lr, "hidden": args.hidden, "schedule": "time",
                   "l1_weight": args.l1_weight if variant == "l1" else None},
-        "explain": {"seconds": explain_seconds(cell, report, explained["seconds"]),
+        "explain": {"seconds": explain_seconds(cell, report, explained["seconds"], args.edge_target),
                     "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds},
         "kept": report["kept"],
         "alignment_r2": {c: a["r2"] for c, a in align.items()},
+        "contribution_alignment_r2": {c: a["r2"] for c, a in
+                                      (report.get("contribution_alignment") or {}).items()},
         "formula_r2": law_fit.get("r2"),
         "formula_r2_refit": law_fit.get("r2_refit"),
         "recovered": bool(law_fit.get("recovered")),
@@ -185,6 +193,9 @@ def main(argv=None) -> int:
     p.add_argument("--node-fit-seconds", type=float, default=15.0,
                    help="search time per node formula (the law lives in the edge formulas)")
     p.add_argument("--reopt-steps", type=int, default=200)
+    p.add_argument("--edge-target", choices=("messages", "contributions"), default="messages",
+                   help="fit the edge formulas to the messages or to each edge's contribution to "
+                        "its receiver's prediction (explain_contributions/)")
     p.add_argument("--device", default="auto")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")

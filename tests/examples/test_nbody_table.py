@@ -58,3 +58,29 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     table.write_table(results, out, run.CELLS)
     text = out.read_text()
     assert "| 0.950 / yes |" in text and "| yes (no) | - (0.1000) | 0.9993 |" in text
+
+
+def test_contributions_lines_get_their_own_table_and_count(tmp_path):
+    table, run = _load("table"), _load("run")
+    base = {"law": "spring", "dim": 3, "variant": "bottleneck", "samples": 10,
+            "train": {"seconds": 1.0, "epochs": 1, "best_val": 0.5}, "explain": {"seconds": 2.0},
+            "formula_r2": {"e0": 0.9}, "formulas": {"e0": "dx"}, "losses": {"network": 0.1}}
+    messages = dict(base, cell="spring-3d-bottleneck", alignment_r2={"e0": 0.52}, recovered=False)
+    contrib = dict(base, cell="spring-3d-bottleneck", edge_target="contributions",
+                   alignment_r2={"e0": 0.52}, contribution_alignment_r2={"c0": 0.9889, "c1": 0.9975},
+                   recovered=True, formula_r2={"c0": 0.9995}, formulas={"c0": "dx/m_i"})
+    other = dict(base, cell="r1-2d-l1", law="r1", dim=2, variant="l1", alignment_r2={"e1": 0.44},
+                 recovered=True)
+    results = tmp_path / "results.jsonl"
+    # The contributions line comes last but does not replace the messages line in Table 1/5.
+    results.write_text("".join(json.dumps(r) + "\n" for r in (messages, other, contrib)))
+    out = tmp_path / "RESULTS.md"
+    table.write_table(results, out, run.CELLS)
+    text = out.read_text()
+    assert "| spring | 3D | not run | 0.520 / no | not run | not run |" in text
+    assert "| spring | 3D | not run | 0.989 / yes | not run | not run |" in text
+    assert "Cells run: 2 of 48." in text
+    assert ("explained both ways: 1 of 24; law recovered from the messages in 0, from the "
+            "contributions in 1, either way in 1.") in text
+    assert "| spring-3d-bottleneck (contributions) |" in text and "`c0 = dx/m_i`" in text
+    assert table.read_results(results)["spring-3d-bottleneck"]["recovered"] is False
