@@ -206,8 +206,11 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     variables = {c: f["variables"] for c, f in edge_fits.items()}
     if force is not None:
         # Every receiver-side column the formulas were not given (the damped law's v_i, which
-        # the network may handle in its node model and never send): nuisance in the check.
-        receiver_side = [c for c in frame.columns if c.endswith("_i") and c not in inputs]
+        # the network may handle in its node model and never send): nuisance in the check. A
+        # contribution holds whatever share of a receiver-only term the network sent, so
+        # there every receiver-side column is.
+        receiver_side = [c for c in frame.columns if c.endswith("_i")
+                         and (contributions or c not in inputs)]
         report["force_law"] = force_law(formulas, variables, frame, force,
                                         receiver_only=receiver_side)
     figures = [plots.messages_vs_formula(out, frame, formula_values(formulas, variables, frame), kept),

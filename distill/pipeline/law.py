@@ -74,14 +74,14 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
               digits: int = 3, receiver_only: list[str] | None = None) -> dict:
     """Mixing fit of each formula on the true force, R^2, and the law in force components.
 
-    ``receiver_only``: columns of ``frame`` the edge formulas were not given (see the module
-    notes); they are fitted alongside the force and never enter the formulas' inputs.
+    ``receiver_only``: columns of the receiver's own features (see the module notes), fitted
+    alongside the force: those the edge formulas were not given, or, for formulas of edge
+    contributions, which carry the receiver's own part, all of them.
     """
     force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
     dim = force.shape[1]
     values = formula_values(formulas, variables, frame)
-    used = {v for names in variables.values() for v in names}
-    extra = [c for c in (receiver_only or []) if c in frame.columns and c not in used]
+    extra = [c for c in (receiver_only or []) if c in frame.columns]
     nuisance = frame[extra].to_numpy(np.float64) if extra else np.zeros((len(frame), 0))
     bases = {"force": np.column_stack([force, nuisance])}
     for name, factor in receiver_factors(frame).items():

@@ -5,7 +5,7 @@ import pandas as pd
 import sympy
 
 from distill.expr import parse
-from distill.pipeline.law import force_law
+from distill.pipeline.law import force_law, formula_values
 
 
 def _edges(n=2000, seed=0):
@@ -80,6 +80,28 @@ def test_a_receiver_only_drag_is_left_to_the_node_model():
     proxy = {"e1": parse("dx*r", names), "e2": parse("dy", names)}
     assert not force_law(proxy, {"e1": names, "e2": names}, frame, force,
                          receiver_only=["vx_i", "vy_i"])["recovered"]
+
+
+
+def test_a_formula_with_part_of_the_drag_passes_when_its_receiver_columns_are_nuisance():
+    # An edge contribution holds whatever share of the receiver's drag the network sent
+    # (here a tenth instead of a quarter); the formula uses vx_i, and still passes.
+    frame = _edges()
+    rng = np.random.default_rng(4)
+    frame["vx_i"], frame["vy_i"] = rng.normal(size=(2, len(frame)))
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    force = 2 * (r - 1) * d / r - frame[["vx_i", "vy_i"]].to_numpy() / 4
+    names = ["dx", "dy", "r", "vx_i", "vy_i"]
+    formulas = {"c0": parse("2*dx*(1 - 1/r) - 0.1*vx_i", names),
+                "c1": parse("2*dy*(1 - 1/r) - 0.1*vy_i", names)}
+    variables = {"c0": names, "c1": names}
+    # The recorded contributions, with some noise: the constants refit only within it.
+    values = formula_values(formulas, variables, frame)
+    frame["c0"], frame["c1"] = (values + rng.normal(scale=0.01, size=values.shape)).T
+    assert not force_law(formulas, variables, frame, force)["recovered"]
+    law = force_law(formulas, variables, frame, force, receiver_only=["vx_i", "vy_i"])
+    assert law["recovered"] and law["nuisance"] == ["vx_i", "vy_i"]
 
 
 def _spring_messages(noise: float, seed: int = 0):
