@@ -17,6 +17,7 @@ not carry: the damped law's drag ``-v_i / n`` on every pair. The edge formulas a
 the receiver's own features (left to the node model), so with ``receiver_only`` those
 columns join the fit as nuisance regressors, ``f = A F + B x_i + b``; the mixing ``A`` is
 reported, and a formula's R^2 can only rise by cancelling the receiver's share of ``F``.
+Against ``F / m_i`` the nuisance columns are divided by ``m_i`` too, and ``1 / m_i`` joins them.
 
 The law is judged *up to constants* as well as up to mixing (the paper's Table 5 asks whether
 the functional form is right): the constants a formula was fitted with come from noisy
@@ -85,7 +86,9 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
     nuisance = frame[extra].to_numpy(np.float64) if extra else np.zeros((len(frame), 0))
     bases = {"force": np.column_stack([force, nuisance])}
     for name, factor in receiver_factors(frame).items():
-        bases[f"force / {name}"] = np.column_stack([force / factor, nuisance / factor])
+        # With receiver-only terms allowed, a constant over the factor is one (c / m_i).
+        own = [nuisance / factor] + ([1.0 / factor] if extra else [])
+        bases[f"force / {name}"] = np.column_stack([force / factor, *own])
     tried = {}
     for name, basis in bases.items():
         ok = np.isfinite(values).all(axis=1) & np.isfinite(basis).all(axis=1)

@@ -104,6 +104,26 @@ def test_a_formula_with_part_of_the_drag_passes_when_its_receiver_columns_are_nu
     assert law["recovered"] and law["nuisance"] == ["vx_i", "vy_i"]
 
 
+
+def test_a_constant_over_the_receivers_mass_is_a_receiver_only_term():
+    # A contribution F / m_i plus c / m_i (summed over senders: a term of the receiver alone).
+    frame = _edges()
+    rng = np.random.default_rng(5)
+    frame["m_i"] = np.exp(rng.normal(size=len(frame)))
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    force = 2 * (r - 1) * d / r
+    names = ["dx", "dy", "r", "m_i"]
+    formulas = {"c0": parse("(2*dx*(1 - 1/r) + 0.3)/m_i", names),
+                "c1": parse("(2*dy*(1 - 1/r) - 0.2)/m_i", names)}
+    variables = {"c0": names, "c1": names}
+    values = formula_values(formulas, variables, frame)
+    frame["c0"], frame["c1"] = (values + rng.normal(scale=0.01, size=values.shape)).T
+    assert not force_law(formulas, variables, frame, force)["recovered"]
+    law = force_law(formulas, variables, frame, force, receiver_only=["m_i"])
+    assert law["recovered"] and law["basis"] == "force / m_i"
+
+
 def _spring_messages(noise: float, seed: int = 0):
     """Edges, the spring force and messages 0.01 (F_x + 0.5 F_y) with Laplace noise."""
     frame = _edges(seed=seed)
