@@ -131,12 +131,15 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
     done = json.loads((folder / "run" / "done").read_text())
     law_fit = report.get("force_law") or {}
     align = report.get("alignment") or {}
-    unsoftened = {}
+    unsoftened, wider = {}, {}
     if law_fit:
         from softening import unsoftened_check  # noqa: PLC0415 (script-local module)
+        from wider import wider_check  # noqa: PLC0415 (script-local module)
 
-        unsoftened = unsoftened_check(law, folder / explain_folder(args.edge_target),
-                                      folder.parent / "data" / f"{law}-{dim}d.npz", report)
+        explain_dir = folder / explain_folder(args.edge_target)
+        data_path = folder.parent / "data" / f"{law}-{dim}d.npz"
+        unsoftened = unsoftened_check(law, explain_dir, data_path, report)
+        wider = wider_check(law, explain_dir, data_path, report)
     return {
         "cell": cell, "law": law, "dim": dim, "variant": variant, "edge_target": args.edge_target,
         "samples": args.samples, "seed": args.seed,
@@ -157,6 +160,9 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
         # The same check against the law without the simulator's softening (softening.py).
         "formula_r2_refit_unsoftened": unsoftened.get("r2_refit"),
         "recovered_unsoftened": bool(unsoftened.get("recovered")),
+        # The same forms, constants refitted freely, with every distance scaled 1/4 to 4x.
+        "formula_r2_wider": wider.get("r2"),
+        "wider_passed": bool(wider.get("passed")),
         "formulas": {c: f["readable"] for c, f in report["edge_fits"].items()},
         "in_force_components": law_fit.get("in_force_components"),
         "losses": report["losses"],

@@ -80,7 +80,14 @@ def test_contributions_lines_get_their_own_table_and_count(tmp_path):
     assert "| spring | 3D | not run | 0.520 / no | not run | not run |" in text
     assert "| spring | 3D | not run | 0.989 / yes | not run | not run |" in text
     assert "Cells run: 2 of 48." in text
-    assert ("explained both ways: 1 of 24; law recovered from the messages in 0, from the "
-            "contributions in 1, either way in 1.") in text
+    assert ("explained both ways: 1 of 24; law recovered (of which not look-alikes) from the "
+            "messages in 0 (0), from the contributions in 1 (1), either way in 1 (1).") in text
     assert "| spring-3d-bottleneck (contributions) |" in text and "`c0 = dx/m_i`" in text
     assert table.read_results(results)["spring-3d-bottleneck"]["recovered"] is False
+    # A recovered cell whose forms fail with the distances scaled is marked a look-alike.
+    results.write_text("".join(json.dumps(r) + "\n" for r in (
+        messages, dict(contrib, wider_passed=False, formula_r2_wider={"c0": 0.9971}))))
+    table.write_table(results, out, run.CELLS)
+    text = out.read_text()
+    assert "| spring | 3D | not run | 0.989 / yes† | not run | not run |" in text
+    assert "contributions in 1 (0), either way in 1 (0)." in text and "| 0.9971 |" in text
