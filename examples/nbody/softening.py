@@ -12,33 +12,22 @@ same law with no softening, recomputed here from the recorded edges' bodies.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from wider import scaled_forces  # script-local module
 
 
 def unsoftened_force(law_name: str, data) -> np.ndarray:
     """Per-edge force of ``law_name`` without softening on ``data``'s samples, shaped like
     ``data.true_force``; checks that the softened force recomputed the same way matches it."""
-    import torch
-
-    from distill.simulate.dataset import full_edge_index
-    from distill.simulate.laws import get_law, pair_forces
-
-    law = get_law(law_name)
-    dim = data.dim
-    nodes = torch.as_tensor(data.nodes, dtype=torch.float64)
-    pos, vel = nodes[..., :dim], nodes[..., dim:2 * dim]
-    charge, mass = nodes[..., 2 * dim], nodes[..., 2 * dim + 1]
-    edges = data.edge_index if data.edge_index is not None else full_edge_index(data.n_bodies)
-    edges = torch.as_tensor(np.asarray(edges), dtype=torch.long)
-    softened = pair_forces(law, pos, vel, mass, charge, edges).numpy()
-    if data.true_force is not None and not np.allclose(softened, data.true_force, rtol=1e-3,
-                                                       atol=1e-4 * np.abs(data.true_force).max()):
+    forces = {k: v.reshape(data.n_samples, -1, data.dim)
+              for k, v in scaled_forces(law_name, data, 1.0).items()}
+    if data.true_force is not None and not np.allclose(
+            forces["softened"], data.true_force, rtol=1e-3, atol=1e-4 * np.abs(data.true_force).max()):
         raise ValueError(f"{law_name}: the recomputed force does not match the data's "
                          "true_force (feature or edge order changed?)")
-    return pair_forces(replace(law, softening=0.0), pos, vel, mass, charge, edges).numpy()
+    return forces["unsoftened"]
 
 
 def unsoftened_check(law_name: str, explain_dir: Path, data_path: Path, report: dict) -> dict:
