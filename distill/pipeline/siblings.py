@@ -59,6 +59,24 @@ def mix_inputs(expr: Expression, names: list[str], spatial: list[str],
     return out
 
 
+def _extra_terms(names: list[str], spatial: list[str]) -> list[tuple[Expression, str]]:
+    """Terms ``0 * a`` and ``0 * a / b`` over the non-spatial inputs ``a != b``.
+
+    Added to a node formula's own mixture: a drag ``-c v`` where the sums are forces, and
+    ``-c v / m`` where they are already accelerations (edge contributions).
+    """
+    others = [k for k, n in enumerate(names) if n not in spatial]
+    terms = [(Expression.apply("*", Expression.constant(0.0), Expression.variable(k)), names[k])
+             for k in others]
+    for k in others:
+        for j in others:
+            if j != k:
+                ratio = Expression.apply("/", Expression.variable(k), Expression.variable(j))
+                terms.append((Expression.apply("*", Expression.constant(0.0), ratio),
+                              f"{names[k]}/{names[j]}"))
+    return terms
+
+
 def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float,
                    basis: tuple[str, ...] | list[str] = SPATIAL, own: bool = False,
                    mix_with: tuple[str, ...] | list[str] = ()) -> dict[str, dict]:
@@ -68,8 +86,9 @@ def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float,
     inputs that are components of one vector (``dx dy dz`` for messages; the summed messages
     ``E<k>`` for node formulas, which mix the force's components as the messages do); they
     are permuted and mixed. ``own``: offer each fit its own formula with mixed inputs too,
-    alone and plus a term in one other input. ``mix_with``: inputs that join the mixtures
-    without being permuted (a node's velocities, for a drag ``(E - c v) / m``).
+    alone and plus a term in one other input or in a ratio of two (:func:`_extra_terms`).
+    ``mix_with``: inputs that join the mixtures without being permuted (a node's velocities,
+    for a drag ``(E - c v) / m``).
 
     Returns new fit dicts (the given ones are left alone); a fit whose chosen equation
     changed records where it came from in ``sibling``, and every fit lists what was tried in
@@ -103,13 +122,11 @@ def offer_siblings(edge_fits: dict[str, dict], frame, tolerance: float,
                 candidates.append((more, int(sib["complexity"]) + len(more) - len(base),
                                    f"{'own' if other == c else other} (inputs mixed with "
                                    f"{' '.join(wider)})"))
-            if other == c and mixed is not None:  # and a term in one more input
-                for k, name in enumerate(names):
-                    if name not in spatial:
-                        term = Expression.apply("*", Expression.constant(0.0), Expression.variable(k))
-                        longer = Expression.apply("+", mixed, term)
-                        candidates.append((longer, int(sib["complexity"]) + len(longer) - len(base),
-                                           f"own (inputs mixed, + {name})"))
+            if other == c and mixed is not None:  # and a term in one more input, or a ratio
+                for term, what in _extra_terms(names, spatial):
+                    longer = Expression.apply("+", mixed, term)
+                    candidates.append((longer, int(sib["complexity"]) + len(longer) - len(base),
+                                       f"own (inputs mixed, + {what})"))
             seen = set()
             for expr, complexity, source in candidates:
                 if expr.key() in seen:

@@ -112,6 +112,21 @@ def test_a_drag_inside_the_mass_division_comes_from_mixing_in_the_velocity():
     assert out["sibling"] == "own (inputs mixed with vx)"
     got = evaluate([parse(out["equation"], names)], node[names].to_numpy())[0]
     np.testing.assert_allclose(got, node.p0, rtol=1e-6, atol=1e-9)
-    # without the velocity in the mixture, nothing offered is the law
+    # without the velocity in the mixture, the law comes as a term over the mass
     plain = offer_siblings({"p0": fit}, node, tolerance=1.1, basis=["E0", "E1"], own=True)["p0"]
-    assert plain["loss"] > 1e-3
+    assert plain["sibling"] == "own (inputs mixed, + vx/m)"
+    assert plain["loss"] < 1e-9
+
+
+def test_a_drag_over_the_mass_is_offered_when_the_sums_are_accelerations():
+    # Edge contributions are accelerations already: the damped law's node is E - 0.75 v / m.
+    node = _node_table(4)
+    names = list(node.columns)
+    node["p0"] = node.E0 - 0.75 * node.vx / node.m
+    fit = _node_fit(node, names, "p0", "1.1 * E0", 3)
+    out = offer_siblings({"p0": fit}, node, tolerance=1.1, basis=["E0", "E1"], own=True)["p0"]
+    assert out["sibling"] == "own (inputs mixed, + vx/m)"
+    got = evaluate([parse(out["equation"], names)], node[names].to_numpy())[0]
+    np.testing.assert_allclose(got, node.p0, rtol=1e-6, atol=1e-9)
+    tried = {t["source"] for t in out["siblings_tried"]}
+    assert {"own (inputs mixed, + vx)", "own (inputs mixed, + m/vx)"} <= tried
