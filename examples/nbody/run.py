@@ -54,8 +54,8 @@ def simulate_cell(cell: str, folder: Path, args) -> Path:
     law, dim, _ = parse_cell(cell)
     path = folder.parent / "data" / f"{law}-{dim}d.npz"
     if not path.exists():
-        print(f"[{cell}] simulate {args.samples:,} samples")
-        data = simulate_samples(args.samples, steps_per_sim=100, law=law, dim=dim, n_bodies=4,
+        print(f"[{cell}] simulate {args.samples:,} samples, {args.steps_per_sim} per simulation")
+        data = simulate_samples(args.samples, steps_per_sim=args.steps_per_sim, law=law, dim=dim, n_bodies=4,
                                 seed=args.seed)
         path.parent.mkdir(parents=True, exist_ok=True)
         save_data(path, data)
@@ -142,7 +142,7 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
         wider = wider_check(law, explain_dir, data_path, report)
     return {
         "cell": cell, "law": law, "dim": dim, "variant": variant, "edge_target": args.edge_target,
-        "samples": args.samples, "seed": args.seed,
+        "samples": args.samples, "steps_per_sim": args.steps_per_sim, "seed": args.seed,
         "train": {"seconds": round(done["seconds"], 1), "epochs": done["epochs"],
                   "stopped": done["stopped"], "best_val": done["best_val"],
                   "lr": args.lr, "hidden": args.hidden, "schedule": "time",
@@ -188,6 +188,8 @@ def main(argv=None) -> int:
     p.add_argument("--stage", choices=("simulate", "train", "explain", "all"), default="all")
     p.add_argument("--out-dir", type=Path, default=HERE / "cache")
     p.add_argument("--samples", type=int, default=20_000)
+    p.add_argument("--steps-per-sim", type=int, default=100,
+                   help="output steps per simulation: fewer means more independent systems")
     p.add_argument("--epochs", type=int, default=1000, help="at most; the time budget rules")
     p.add_argument("--train-seconds", type=float, default=420.0,
                    help="training budget; the one-cycle schedule is laid over it")

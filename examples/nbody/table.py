@@ -111,9 +111,9 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
     done += [dict(contributions[c], cell=f"{c} (contributions)") for c in cells if c in contributions]
     if done:
         lines += ["## Budget and formulas per cell", "",
-                  "| cell | samples | train s (epochs, best val MAE) | explain s | recovered "
-                  "(as fitted) | formula R^2: constants refitted (as fitted) | the same, "
-                  "refitted, law unsoftened | the same, distances 1/4 to 4x | held-out MAE: "
+                  "| cell | samples (steps per simulation) | train s (epochs, best val MAE) | "
+                  "explain s | recovered (as fitted) | formula R^2: constants refitted (as fitted) | "
+                  "the same, refitted, law unsoftened | the same, distances 1/4 to 4x | held-out MAE: "
                   "network / symbolic / hybrid, re-optimised |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for r in done:
@@ -132,7 +132,8 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
             hyb = losses.get("hybrid, after re-optimisation")
             hyb = "-" if hyb is None else f"{hyb:.3g}"
             lines.append(
-                f"| {r['cell']} | {r['samples']:,} | {t['seconds']:.0f} ({t['epochs']}, "
+                f"| {r['cell']} | {r['samples']:,} ({r.get('steps_per_sim', 100)}) | "
+                f"{t['seconds']:.0f} ({t['epochs']}, "
                 f"{t['best_val']:.3g}) | {r['explain']['seconds']:.0f} | "
                 f"{'yes' if recovered(r) else 'no'} ({'yes' if as_fitted else 'no'}) | {fr2} | "
                 f"{soft0} | {wide} | "

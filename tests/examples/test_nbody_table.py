@@ -51,6 +51,8 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     assert "| charge | 2D | 0.016 / no | 0.947 / yes | 0.004 / no | 0.185 / no |" in text
     # Recovered once the constants are refitted, not as fitted; both R^2 shown.
     assert "| yes (no) | 0.9995 (0.9960) | - |" in text
+    # Lines from before --steps-per-sim were drawn as simulations of 100 output steps.
+    assert "| spring-2d-l1 | 10 (100) | 1 (1, 0.5) |" in text
     # Recovered against the unsoftened law only: still a recovered cell.
     unsoft = dict(row, recovered=False, formula_r2_refit_unsoftened={"e3": 0.9993},
                   recovered_unsoftened=True, alignment_r2={"e3": 0.95})
@@ -58,6 +60,9 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     table.write_table(results, out, run.CELLS)
     text = out.read_text()
     assert "| 0.950 / yes |" in text and "| yes (no) | - (0.1000) | 0.9993 |" in text
+    results.write_text(json.dumps(dict(unsoft, samples=50_000, steps_per_sim=1)) + "\n")
+    table.write_table(results, out, run.CELLS)
+    assert "| spring-2d-l1 | 50,000 (1) |" in out.read_text()
 
 
 def test_contributions_lines_get_their_own_table_and_count(tmp_path):
