@@ -18,6 +18,11 @@ the receiver's own features (left to the node model), so with ``receiver_only`` 
 columns join the fit as nuisance regressors, ``f = A F + B x_i + b``; the mixing ``A`` is
 reported, and a formula's R^2 can only rise by cancelling the receiver's share of ``F``.
 Against ``F / m_i`` the nuisance columns are divided by ``m_i`` too, and ``1 / m_i`` joins them.
+The nuisance columns may explain a formula, not stand in for the law: each formula's
+``force_share`` is the share of what the nuisance columns leave unexplained that the force
+explains (a partial R^2), and a formula of the receiver alone (``1 / (m_i q_i)``, in the span
+of ``q_i / m_i``), which the force explains nothing of beyond them, is not the law however
+well the basis fits it.
 
 The law is judged *up to constants* as well as up to mixing (the paper's Table 5 asks whether
 the functional form is right): the constants a formula was fitted with come from noisy
@@ -40,6 +45,9 @@ from distill.pipeline.alignment import linear_fit
 from distill.pipeline.candidates import scan_switches
 
 R2_RECOVERED = 0.999
+# A recovered formula's force share (above) must be at least this: it only rules out formulas
+# that the receiver's own columns explain, the R^2 threshold judges the rest.
+FORCE_SHARE_MIN = 0.9
 # Constants that fit the messages within this factor of the fitted ones' mean squared error
 # (the selection band of 1.1 on the mean absolute error, squared) are as plausible.
 MESSAGE_BAND = 1.21
@@ -93,24 +101,32 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
     for name, basis in bases.items():
         ok = np.isfinite(values).all(axis=1) & np.isfinite(basis).all(axis=1)
         fits = {c: linear_fit(values[ok, k], basis[ok]) for k, c in enumerate(formulas)}
-        for c, f in fits.items():
+        for k, (c, f) in enumerate(fits.items()):
             f["coef"] = f["coef"][:dim]
             X = frame[variables[c]].to_numpy(np.float64)[ok]
             y = frame[c].to_numpy(np.float64)[ok] if c in frame.columns else None
             f["r2_refit"] = max(f["r2"], refit_r2(formulas[c], X, basis[ok], y))
+            f["force_share"] = _force_share(values[ok, k], basis[ok, dim:], f["r2_refit"])
         tried[name] = (ok, fits)
-    best = max(tried, key=lambda n: min(f["r2_refit"] for f in tried[n][1].values()))
+    def score(name):  # the basis where the worst formula is most nearly the law
+        return min(min(f["r2_refit"], 2 * f["force_share"]) for f in tried[name][1].values())
+
+    best = max(tried, key=score)
     ok, fits = tried[best]
     r2 = {c: f["r2"] for c, f in fits.items()}
     r2_refit = {c: f["r2_refit"] for c, f in fits.items()}
+    share = {c: f["force_share"] for c, f in fits.items()}
+    carries = min(share.values()) >= FORCE_SHARE_MIN
     out = {
         "r2": r2,
         "r2_refit": r2_refit,
         "basis": best,
         "r2_by_basis": {n: {c: f["r2"] for c, f in t[1].items()} for n, t in tried.items()},
         "valid_fraction": float(ok.mean()),
-        "recovered": bool(ok.mean() > 0.99 and min(r2_refit.values()) >= R2_RECOVERED),
-        "recovered_as_fitted": bool(ok.mean() > 0.99 and min(r2.values()) >= R2_RECOVERED),
+        "force_share": share,
+        "recovered": bool(ok.mean() > 0.99 and carries and min(r2_refit.values()) >= R2_RECOVERED),
+        "recovered_as_fitted": bool(ok.mean() > 0.99 and carries
+                                    and min(r2.values()) >= R2_RECOVERED),
         "mixing": {c: f["coef"] for c, f in fits.items()},
         "bias": {c: f["bias"] for c, f in fits.items()},
         "in_force_components": None,
@@ -130,6 +146,18 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
                 comps[f"{label}_{axis}"] = str(_round(sympy.simplify(sympy.expand(expr)), digits))
             out["in_force_components"] = comps
     return out
+
+
+def _force_share(values: np.ndarray, nuisance: np.ndarray, r2_full: float) -> float:
+    """Partial R^2 of the force given the ``nuisance`` columns: ``1 - (1 - R^2 on force and
+    nuisance) / (1 - R^2 on the nuisance alone)``; 0 when the nuisance alone explains the
+    formula (to 1e-6 of its variance) and 1 without nuisance columns."""
+    if nuisance.shape[1] == 0:
+        return 1.0
+    left = 1.0 - linear_fit(values, nuisance)["r2"]
+    if left < 1e-6:
+        return 0.0
+    return float(min(1.0, max(0.0, 1.0 - (1.0 - r2_full) / left)))
 
 
 def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray | None = None,

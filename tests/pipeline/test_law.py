@@ -124,6 +124,29 @@ def test_a_constant_over_the_receivers_mass_is_a_receiver_only_term():
     assert law["recovered"] and law["basis"] == "force / m_i"
 
 
+def test_a_formula_of_the_receiver_alone_is_not_the_law():
+    # Found on a charge network's contributions: c = 1.3 / (m_i q_i) is q_i / m_i up to a
+    # constant (q = +-1), a column of the nuisance basis, so it fitted "F / m_i + nuisance"
+    # with R^2 1 while carrying none of the force.
+    frame = _edges()
+    rng = np.random.default_rng(6)
+    frame["q_i"], frame["q_j"] = rng.choice([-1.0, 1.0], size=(2, len(frame)))
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    force = (frame["q_i"] * frame["q_j"]).to_numpy()[:, None] * d / r**3
+    names = ["dx", "dy", "r", "m_i", "q_i", "q_j"]
+    variables = {"c0": names, "c1": names}
+    own = {"c0": parse("1.3/(m_i*q_i)", names), "c1": parse("9.7*(0.11 - 0.03*q_i)/m_i", names)}
+    law = force_law(own, variables, frame, force, receiver_only=["m_i", "q_i"])
+    assert not law["recovered"]
+    assert max(law["force_share"].values()) < 0.5
+    # The law itself, plus a receiver-only term, still passes.
+    real = {"c0": parse("q_i*q_j*dx/(m_i*r*r*r) + 0.2/m_i", names),
+            "c1": parse("q_i*q_j*(dy - dx)/(m_i*r*r*r)", names)}
+    law = force_law(real, variables, frame, force, receiver_only=["m_i", "q_i"])
+    assert law["recovered"] and min(law["force_share"].values()) > 0.999
+
+
 def _spring_messages(noise: float, seed: int = 0):
     """Edges, the spring force and messages 0.01 (F_x + 0.5 F_y) with Laplace noise."""
     frame = _edges(seed=seed)
