@@ -10,7 +10,9 @@ A message is only defined up to a factor of the receiver alone (the node model c
 see :mod:`distill.pipeline.inputs`): a network may send ``F / m_i``, the pair's contribution to
 the receiver's acceleration, instead of ``F``; under a charge law, ``F / q_i`` (the node
 multiplying by ``q_i / m_i``). Every product of the receiver's scalars present (``m_i``,
-``q_i``) gives a basis; the best one is reported (``basis``), with the R^2 of each.
+``q_i``) gives a basis; the best one for all formulas is reported (``basis``), with the R^2
+of each. The node model sees each summed component apart, so it may undo a different factor
+in each: every formula is judged in its own best basis (``basis_by_formula``).
 
 For the same reason a force may hold a term of the receiver alone, which the messages need
 not carry: the damped law's drag ``-v_i / n`` on every pair. The edge formulas are not given
@@ -108,19 +110,27 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
             f["r2_refit"] = max(f["r2"], refit_r2(formulas[c], X, basis[ok], y))
             f["force_share"] = _force_share(values[ok, k], basis[ok, dim:], f["r2_refit"])
         tried[name] = (ok, fits)
-    def score(name):  # the basis where the worst formula is most nearly the law
-        return min(min(f["r2_refit"], 2 * f["force_share"]) for f in tried[name][1].values())
+    def worth(fit):  # how nearly a formula is the law in a basis
+        return min(fit["r2_refit"], 2 * fit["force_share"])
 
-    best = max(tried, key=score)
+    # One basis for all (the inversion to force components needs it), and each formula's
+    # own: the node model may undo a different receiver factor in each summed component.
+    best = max(tried, key=lambda n: min(worth(f) for f in tried[n][1].values()))
     ok, fits = tried[best]
-    r2 = {c: f["r2"] for c, f in fits.items()}
-    r2_refit = {c: f["r2_refit"] for c, f in fits.items()}
-    share = {c: f["force_share"] for c, f in fits.items()}
+    own = {}
+    for c in formulas:
+        top = max(worth(t[1][c]) for t in tried.values())
+        own[c] = best if worth(fits[c]) >= top else max(tried, key=lambda n: worth(tried[n][1][c]))
+    chosen = {c: tried[own[c]][1][c] for c in formulas}
+    r2 = {c: f["r2"] for c, f in chosen.items()}
+    r2_refit = {c: f["r2_refit"] for c, f in chosen.items()}
+    share = {c: f["force_share"] for c, f in chosen.items()}
     carries = min(share.values()) >= FORCE_SHARE_MIN
     out = {
         "r2": r2,
         "r2_refit": r2_refit,
         "basis": best,
+        "basis_by_formula": own,
         "r2_by_basis": {n: {c: f["r2"] for c, f in t[1].items()} for n, t in tried.items()},
         "valid_fraction": float(ok.mean()),
         "force_share": share,

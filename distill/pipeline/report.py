@@ -94,8 +94,14 @@ def markdown(r: dict) -> str:
                 lines.append(f"- {k} = `{v}`")
         lines.append("")
         basis = law.get("basis", "force")
-        lines.append(f"R^2 of each formula as a linear function of the true {basis}: "
-                     + ", ".join(f"{c}: {v:.5f}" for c, v in law["r2"].items()))
+        own = law.get("basis_by_formula") or {}
+        if any(b != basis for b in own.values()):
+            lines.append("R^2 of each formula as a linear function of the true force over a factor "
+                         "of the receiver, each in its own basis: " + ", ".join(
+                             f"{c}: {v:.5f} ({own[c]})" for c, v in law["r2"].items()))
+        else:
+            lines.append(f"R^2 of each formula as a linear function of the true {basis}: "
+                         + ", ".join(f"{c}: {v:.5f}" for c, v in law["r2"].items()))
         for name, r2s in (law.get("r2_by_basis") or {}).items():
             if name != basis:
                 lines.append(f"(against the true {name}: "

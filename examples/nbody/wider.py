@@ -65,13 +65,15 @@ def wider_check(law_name: str, explain_dir: Path, data_path: Path, report: dict,
         for name, force in scaled_forces(law_name, data, s).items():
             truths[name].append(force)
     wide = pd.concat(copies, ignore_index=True)
-    factor_name = law_fit["basis"].partition(" / ")[2]
-    factor = receiver_factors(wide)[factor_name] if factor_name else np.ones((len(wide), 1))
-    nuisance = [wide[c].to_numpy(np.float64)[:, None] / factor for c in law_fit.get("nuisance", [])]
-    if nuisance and factor_name:
-        nuisance.append(1.0 / factor)
+    factors = receiver_factors(wide)
     out = {}
     for c, fit in report["edge_fits"].items():
+        # Each formula in the basis it was judged in (the report's common one before 2026-11-23).
+        factor_name = law_fit.get("basis_by_formula", {}).get(c, law_fit["basis"]).partition(" / ")[2]
+        factor = factors[factor_name] if factor_name else np.ones((len(wide), 1))
+        nuisance = [wide[n].to_numpy(np.float64)[:, None] / factor for n in law_fit.get("nuisance", [])]
+        if nuisance and factor_name:
+            nuisance.append(1.0 / factor)
         expr = parse(fit["equation"], fit["variables"])
         X = wide[fit["variables"]].to_numpy(np.float64)
         best = -np.inf

@@ -213,6 +213,27 @@ def test_a_charge_message_divided_by_the_receivers_charge_counts_in_that_basis()
     assert set(law["in_force_components"]) == {"(F/q_i)_x", "(F/q_i)_y"}
 
 
+def test_each_component_may_carry_its_own_receiver_factor():
+    # The node model sees each summed component and may undo a different factor of the
+    # receiver in each: found on a charge network, e0 = F_y and e1 = F_x / q_i.
+    frame = _edges()
+    rng = np.random.default_rng(7)
+    frame["q_i"], frame["q_j"] = rng.choice([-1.0, 1.0], size=(2, len(frame)))
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    force = -(frame["q_i"] * frame["q_j"]).to_numpy()[:, None] * d / r**3
+    names = ["dx", "dy", "r", "q_i", "q_j"]
+    formulas = {"e0": parse("-0.0245*dy/(q_i*q_j*r*r*r)", names),
+                "e1": parse("0.024*q_j*dx/(r*r*r)", names)}
+    law = force_law(formulas, {"e0": names, "e1": names}, frame, force)
+    assert law["recovered"]
+    assert law["basis_by_formula"] == {"e0": "force", "e1": "force / q_i"}
+    assert min(law["r2"].values()) > 0.9999
+    # A proxy in its best basis is still a proxy.
+    proxy = dict(formulas, e1=parse("0.024*q_j*dx/(r*r)", names))
+    assert not force_law(proxy, {"e0": names, "e1": names}, frame, force)["recovered"]
+
+
 def test_silent_messages_keep_the_fitted_constants():
     # A network that switched its messages off: the formula fits them exactly (std 1e-24),
     # so no other constants are as plausible; found when an L1 cell's explain crashed here.
@@ -226,3 +247,19 @@ def test_silent_messages_keep_the_fitted_constants():
     assert not law["recovered"] and law["r2_refit"]["e1"] == law["r2"]["e1"] < 0.9
     flat = parse("0.5 + 0*dx", names)
     assert refit_r2(flat, frame[names].to_numpy(), force, np.zeros(len(frame))) <= 1e-9
+
+
+def test_the_report_names_each_formulas_basis_when_they_differ():
+    from distill.pipeline.report import markdown
+
+    law = {"r2": {"e0": 0.9999, "e1": 0.99995}, "r2_refit": {"e0": 0.9999, "e1": 0.99995},
+           "basis": "force", "basis_by_formula": {"e0": "force", "e1": "force / q_i"},
+           "recovered": True, "recovered_as_fitted": True}
+    report = {"run_dir": "run", "data": "d.npz", "model": {"name": "gn", "variant": "bottleneck"},
+              "ranking": [], "kept": [], "losses": {}, "edge_fits": {}, "edge_inputs": ["dx"],
+              "force_law": law}
+    text = markdown(report)
+    assert "e0: 0.99990 (force), e1: 0.99995 (force / q_i)" in text
+    same = dict(law, basis_by_formula={"e0": "force", "e1": "force"})
+    assert "linear function of the true force: e0: 0.99990, e1: 0.99995" in markdown(
+        dict(report, force_law=same))
