@@ -82,12 +82,15 @@ def formula_values(formulas: dict, variables: dict, frame) -> np.ndarray:
 
 
 def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
-              digits: int = 3, receiver_only: list[str] | None = None) -> dict:
+              digits: int = 3, receiver_only: list[str] | None = None, refit: bool = True) -> dict:
     """Mixing fit of each formula on the true force, R^2, and the law in force components.
 
     ``receiver_only``: columns of the receiver's own features (see the module notes), fitted
     alongside the force: those the edge formulas were not given, or, for formulas of edge
-    contributions, which carry the receiver's own part, all of them.
+    contributions, which carry the receiver's own part, all of them. ``refit=False`` judges
+    the formulas with their constants as they are (``r2_refit`` is then ``r2``): for formulas
+    whose constants were re-optimised on the data, which the messages' noise band does not
+    describe.
     """
     force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
     dim = force.shape[1]
@@ -107,7 +110,7 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
             f["coef"] = f["coef"][:dim]
             X = frame[variables[c]].to_numpy(np.float64)[ok]
             y = frame[c].to_numpy(np.float64)[ok] if c in frame.columns else None
-            f["r2_refit"] = max(f["r2"], refit_r2(formulas[c], X, basis[ok], y))
+            f["r2_refit"] = max(f["r2"], refit_r2(formulas[c], X, basis[ok], y)) if refit else f["r2"]
             f["force_share"] = _force_share(values[ok, k], basis[ok, dim:], f["r2_refit"])
         tried[name] = (ok, fits)
     def worth(fit):  # how nearly a formula is the law in a basis

@@ -113,6 +113,11 @@ def markdown(r: dict) -> str:
         lines.append(f"Recovered (every R^2 >= 0.999, constants refitted): "
                      f"**{'yes' if law['recovered'] else 'no'}**; as fitted: "
                      f"{'yes' if law.get('recovered_as_fitted', law['recovered']) else 'no'}")
+        after = r.get("force_law_reoptimised")
+        if after:
+            lines.append("With the constants re-optimised end to end: " + ", ".join(
+                f"{c}: {v:.5f}" for c, v in after["r2"].items())
+                + f"; recovered: **{'yes' if after['recovered_as_fitted'] else 'no'}**")
     lines += ["", "## Losses (mean over nodes of the summed absolute error)", "",
               "| model | loss |", "|---|---|"]
     for k, v in r["losses"].items():

@@ -140,6 +140,13 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
         data_path = folder.parent / "data" / f"{law}-{dim}d.npz"
         unsoftened = unsoftened_check(law, explain_dir, data_path, report)
         wider = wider_check(law, explain_dir, data_path, report)
+    after, wider_after = report.get("force_law_reoptimised") or {}, {}
+    if after.get("recovered_as_fitted"):
+        # The look-alike check on the re-optimised formulas, each in the basis it passed in.
+        fits = {c: dict(f, equation=report["reoptimised_formulas"][c])
+                for c, f in report["edge_fits"].items()}
+        wider_after = wider_check(law, explain_dir, data_path,
+                                  dict(report, force_law=after, edge_fits=fits))
     return {
         "cell": cell, "law": law, "dim": dim, "variant": variant, "edge_target": args.edge_target,
         "samples": args.samples, "steps_per_sim": args.steps_per_sim, "seed": args.seed,
@@ -163,6 +170,10 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
         # The same forms, constants refitted freely, with every distance scaled 1/4 to 4x.
         "formula_r2_wider": wider.get("r2"),
         "wider_passed": bool(wider.get("passed")),
+        # The check on the edge formulas with their constants re-optimised end to end.
+        "formula_r2_reoptimised": after.get("r2"),
+        "recovered_reoptimised": bool(after.get("recovered_as_fitted")),
+        "wider_passed_reoptimised": bool(wider_after.get("passed")) if wider_after else None,
         "formulas": {c: f["readable"] for c, f in report["edge_fits"].items()},
         "in_force_components": law_fit.get("in_force_components"),
         "losses": report["losses"],

@@ -48,14 +48,19 @@ def _min(values) -> float | None:
 
 
 def recovered(row: dict) -> bool:
-    """Recovered against the simulated force or the law without its softening."""
-    return bool(row["recovered"] or row.get("recovered_unsoftened"))
+    """Recovered against the simulated force or the law without its softening, or with the
+    edge formulas' constants re-optimised end to end."""
+    return bool(row["recovered"] or row.get("recovered_unsoftened")
+                or row.get("recovered_reoptimised"))
 
 
 def lookalike(row: dict) -> bool:
     """Recovered on the recorded distances, but the forms fail with the distances scaled
-    (``wider.py``; rows written before that check have no verdict: False)."""
-    return recovered(row) and "wider_passed" in row and not row["wider_passed"]
+    (``wider.py``), by every route that recovered it (rows written before that check have no
+    verdict: False)."""
+    searched = (row["recovered"] or row.get("recovered_unsoftened")) and row.get("wider_passed", True)
+    after = row.get("recovered_reoptimised") and row.get("wider_passed_reoptimised") is not False
+    return recovered(row) and not (searched or after)
 
 
 def cell_text(row: dict | None, alignment: str = "alignment_r2") -> str:
@@ -81,7 +86,10 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
         "`force_law.recovered`: every fitted formula is a linear function of the true force with",
         "R^2 >= 0.999 once its constants are refitted among those that fit the messages within",
         "their noise, i.e. the law up to constants and linear mixing; `as fitted` below keeps the",
-        "search's constants). The true force is the simulated one (distances softened by 0.01)",
+        "search's constants), or, as they are, once re-optimisation has fitted their constants",
+        "to the data end to end (`force_law_reoptimised`; `re-optimised` below). A message may",
+        "carry the force over a factor of the receiver (`F / m_i`, `F / q_i`), each component its",
+        "own. The true force is the simulated one (distances softened by 0.01)",
         "or the same law without the softening, a constant the formulas need not carry",
         "(`softening.py`). **yes†**: recovered on the recorded distances, but with every",
         "distance scaled from 1/4 to 4x the formulas, constants refitted freely, are no longer",
@@ -123,6 +131,10 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
             fr2 = ", ".join(f"{refit[c]:.4f} ({v:.4f})" if c in refit else f"- ({v:.4f})"
                             for c, v in fitted.items())
             as_fitted = r.get("recovered_as_fitted", r["recovered"])
+            after = ""
+            if r.get("formula_r2_reoptimised"):
+                after = (f"; re-optimised: {'yes' if r.get('recovered_reoptimised') else 'no'} ("
+                         + ", ".join(f"{v:.4f}" for v in r["formula_r2_reoptimised"].values()) + ")")
             soft0 = r.get("formula_r2_refit_unsoftened") or {}
             soft0 = ", ".join(f"{v:.4f}" for v in soft0.values()) or "-"
             wide = ", ".join(f"{v:.4f}" for v in (r.get("formula_r2_wider") or {}).values()) or "-"
@@ -135,7 +147,7 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
                 f"| {r['cell']} | {r['samples']:,} ({r.get('steps_per_sim', 100)}) | "
                 f"{t['seconds']:.0f} ({t['epochs']}, "
                 f"{t['best_val']:.3g}) | {r['explain']['seconds']:.0f} | "
-                f"{'yes' if recovered(r) else 'no'} ({'yes' if as_fitted else 'no'}) | {fr2} | "
+                f"{'yes' if recovered(r) else 'no'} ({'yes' if as_fitted else 'no'}{after}) | {fr2} | "
                 f"{soft0} | {wide} | "
                 f"{losses['network']:.3g} / {sym} / {hyb} |")
         lines += ["", "Fitted edge formulas (messages `e<k>`, contributions `c<k>`):", ""]

@@ -63,6 +63,16 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     results.write_text(json.dumps(dict(unsoft, samples=50_000, steps_per_sim=1)) + "\n")
     table.write_table(results, out, run.CELLS)
     assert "| spring-2d-l1 | 50,000 (1) |" in out.read_text()
+    # Recovered only once re-optimised: a recovered cell, unless that route is a look-alike.
+    after = dict(row, formula_r2_reoptimised={"e3": 0.9995}, recovered_reoptimised=True,
+                 wider_passed=False, wider_passed_reoptimised=True, alignment_r2={"e3": 0.95})
+    results.write_text(json.dumps(after) + "\n")
+    table.write_table(results, out, run.CELLS)
+    text = out.read_text()
+    assert "| 0.950 / yes |" in text and "| yes (no; re-optimised: yes (0.9995)) |" in text
+    results.write_text(json.dumps(dict(after, wider_passed_reoptimised=False)) + "\n")
+    table.write_table(results, out, run.CELLS)
+    assert "| 0.950 / yes† |" in out.read_text()
 
 
 def test_contributions_lines_get_their_own_table_and_count(tmp_path):

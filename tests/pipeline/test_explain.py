@@ -48,6 +48,10 @@ def test_explain_writes_reports_and_resumes(spring_run, capsys):
     assert (out / "hybrid.safetensors").stat().st_size > 1000
     md = (out / "report.md").read_text()
     assert "## Formulas" in md and "Pareto" in md
+    # The law check also runs on the re-optimised edge formulas, constants as they are.
+    after = report["force_law_reoptimised"]
+    assert set(after["r2"]) == set(report["force_law"]["r2"]) and after["r2"] == after["r2_refit"]
+    assert "With the constants re-optimised end to end" in md
     for fig in report["figures"]:
         assert (out / fig).stat().st_size > 1000
     # every fitted equation parses back with its variables

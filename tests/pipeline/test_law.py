@@ -168,6 +168,9 @@ def test_constants_off_within_the_messages_noise_still_recover_the_law():
     law = force_law({"e1": formula}, {"e1": names}, frame, force)
     assert law["r2"]["e1"] < 0.999 and not law["recovered_as_fitted"]
     assert law["r2_refit"]["e1"] > 0.9999 and law["recovered"]
+    # Re-optimised constants are judged as they are.
+    fixed = force_law({"e1": formula}, {"e1": names}, frame, force, refit=False)
+    assert fixed["r2_refit"] == fixed["r2"] == law["r2"] and not fixed["recovered"]
 
 
 def test_a_proxy_whose_family_holds_the_law_stays_a_proxy():
