@@ -20,7 +20,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--bodies", type=int, default=4, help="bodies per simulation")
     parser.add_argument("--samples", type=int, default=10_000, help="samples (time steps) in all")
     parser.add_argument(
-        "--steps-per-sim", type=int, default=100, help="output steps kept per simulation"
+        "--steps-per-sim", type=int, default=100,
+        help="output steps kept per simulation (fewer: more independent systems, which laws "
+             "large at close range such as 1/r^2 need to be learned; BENCHMARKS.md)"
     )
     parser.add_argument("--dt", type=float, default=None, help="output step (law default)")
     parser.add_argument("--method", default="dopri5", choices=METHODS, help="integrator")
