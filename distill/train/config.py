@@ -38,6 +38,11 @@ class TrainConfig:
         among the planets'). The validation loss is weighted the same way.
     augment, translate_std
         ``translate`` (std 3, paper), ``rotate`` (orbital case) or ``none``.
+    penalty_warmup : float
+        Fraction of the training (of its steps, or of ``time_limit`` with the time schedule)
+        over which the model's penalty (L1, KL) ramps linearly from 0 to its full weight. With
+        a strong L1 weight from the first step the messages can be switched off before they
+        carry anything, and then stay off (examples/nbody/NOTES.md); 0 applies it at once.
     schedule : {"steps", "time"}
         One-cycle learning rate over ``epochs`` worth of steps, or over ``time_limit``
         seconds of wall-clock time (then training runs until the time is up or ``epochs``).
@@ -60,6 +65,7 @@ class TrainConfig:
     val_fraction: float = 0.1
     patience: int = 10
     loss_scale: str = "none"
+    penalty_warmup: float = 0.0
     augment: str = "translate"
     translate_std: float = 3.0
     schedule: str = "steps"
@@ -89,6 +95,10 @@ class TrainConfig:
         for name in ("epochs", "batch_size"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name}: expected a positive integer, got {getattr(self, name)}")
+        if not 0.0 <= self.penalty_warmup < 1.0:
+            raise ValueError(
+                f"penalty_warmup: expected a fraction in [0, 1), got {self.penalty_warmup}"
+            )
         if not 0.0 < self.val_fraction < 1.0:
             raise ValueError(f"val_fraction: expected a value in (0, 1), got {self.val_fraction}")
 

@@ -100,7 +100,8 @@ def train(
             calibrate_threads(lambda probe=probe: _probe(model, tensors, probe))
         for start in range(0, len(order), config.batch_size):
             index = order[start : start + config.batch_size].to(device)
-            loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator)
+            scale = penalty_scale(_progress(scheduler), config.penalty_warmup)
+            loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator, scale)
             seen += len(index)
             elapsed = time.perf_counter() - started
             _report(bar, epoch, loss, seen / elapsed, min(elapsed, total) - bar.n if timed else 1)
@@ -173,7 +174,21 @@ def evaluate(model, tensors: dict, index: torch.Tensor, batch_size: int = 256,
     return total / max(count, 1)
 
 
-def _step(model, optimizer, scheduler, tensors, index, data, config, generator) -> float:
+def penalty_scale(progress: float, warmup: float) -> float:
+    """Multiplier of the model's penalty at ``progress`` (0 to 1) through training: rises
+    linearly from 0 to 1 over the first ``warmup`` of it, 1 after (and with no warm-up)."""
+    return 1.0 if warmup <= 0 else min(1.0, max(0.0, progress / warmup))
+
+
+def _progress(scheduler) -> float:
+    """Fraction of the planned training done: elapsed time, or steps taken."""
+    if isinstance(scheduler, TimeOneCycle):
+        return scheduler.fraction()
+    return scheduler.last_epoch / max(scheduler.total_steps, 1)
+
+
+def _step(model, optimizer, scheduler, tensors, index, data, config, generator,
+          penalty_weight: float = 1.0) -> float:
     nodes, targets = augment(
         tensors["nodes"][index], tensors["targets"][index], data.feature_names, data.dim,
         config.augment, config.translate_std, generator,
@@ -181,7 +196,7 @@ def _step(model, optimizer, scheduler, tensors, index, data, config, generator) 
     batch = make_batch(nodes, tensors["edges"], tensors["body_id"])
     pred, penalty = model.loss_terms(batch)
     err = (pred - targets.flatten(0, 1)).abs().sum(-1) * tensors["body_weight"].repeat(len(index))
-    loss = err.mean() + penalty
+    loss = err.mean() + penalty_weight * penalty
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()

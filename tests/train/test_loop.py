@@ -95,6 +95,22 @@ def test_config_errors_are_named():
         TrainConfig(val_fraction=1.5)
 
 
+def test_penalty_warmup_ramps_the_penalty_in(spring, tmp_path):
+    from distill.train.loop import penalty_scale
+
+    assert penalty_scale(0.0, 0.2) == 0.0 and penalty_scale(0.1, 0.2) == pytest.approx(0.5)
+    assert penalty_scale(0.5, 0.2) == 1.0 and penalty_scale(0.0, 0.0) == 1.0
+    with pytest.raises(ValueError, match="penalty_warmup"):
+        TrainConfig(penalty_warmup=1.0)
+    # A penalty strong enough to switch the messages off from the first step: the first
+    # epoch's training loss (data + penalty) is lower while the penalty is still ramping in.
+    strong = {"penalty_weight": 50.0}
+    at_once = train(spring, tmp_path / "a", tiny(variant="l1", epochs=2, model_options=strong))
+    ramped = train(spring, tmp_path / "b", tiny(variant="l1", epochs=2, model_options=strong,
+                                                penalty_warmup=0.9))
+    assert ramped.history[0]["train_loss"] < at_once.history[0]["train_loss"]
+
+
 def test_learned_masses_train_with_their_own_learning_rate(tmp_path):
     data = simulate("r2", n_bodies=3, dim=2, n_sims=4, n_steps=20, seed=1)
     data.body_id = np.arange(3)
