@@ -16,6 +16,16 @@ def _edges(n=2000, seed=0):
     return pd.DataFrame({"dx": dx, "dy": dy, "r": r, "m_i": m_i, "m_j": m_j})
 
 
+def _charge_edges(seed: int, sign: float = 1.0):
+    """Edges with charges +-1 and the charge force sign * q_i q_j d / r^3, computed here."""
+    frame = _edges()
+    rng = np.random.default_rng(seed)
+    frame["q_i"], frame["q_j"] = rng.choice([-1.0, 1.0], size=(2, len(frame)))
+    d = frame[["dx", "dy"]].to_numpy()
+    r = frame["r"].to_numpy()[:, None]
+    return frame, sign * (frame["q_i"] * frame["q_j"]).to_numpy()[:, None] * d / r**3
+
+
 def test_mixed_spring_formulas_are_recovered_and_inverted_to_the_law():
     frame = _edges()
     d = frame[["dx", "dy"]].to_numpy()
@@ -128,12 +138,7 @@ def test_a_formula_of_the_receiver_alone_is_not_the_law():
     # Found on a charge network's contributions: c = 1.3 / (m_i q_i) is q_i / m_i up to a
     # constant (q = +-1), a column of the nuisance basis, so it fitted "F / m_i + nuisance"
     # with R^2 1 while carrying none of the force.
-    frame = _edges()
-    rng = np.random.default_rng(6)
-    frame["q_i"], frame["q_j"] = rng.choice([-1.0, 1.0], size=(2, len(frame)))
-    d = frame[["dx", "dy"]].to_numpy()
-    r = frame["r"].to_numpy()[:, None]
-    force = (frame["q_i"] * frame["q_j"]).to_numpy()[:, None] * d / r**3
+    frame, force = _charge_edges(6)
     names = ["dx", "dy", "r", "m_i", "q_i", "q_j"]
     variables = {"c0": names, "c1": names}
     own = {"c0": parse("1.3/(m_i*q_i)", names), "c1": parse("9.7*(0.11 - 0.03*q_i)/m_i", names)}
@@ -199,13 +204,7 @@ def test_a_proxy_whose_family_holds_the_law_stays_a_proxy():
 def test_a_charge_message_divided_by_the_receivers_charge_counts_in_that_basis():
     # Charge law F = -q_i q_j d / r^3 (computed here); the network may send q_j d / r^3 and
     # leave the factor q_i / m_i to the node model.
-    frame = _edges()
-    rng = np.random.default_rng(5)
-    frame["q_i"], frame["q_j"] = rng.choice([-1.0, 1.0], size=(2, len(frame)))
-    d = frame[["dx", "dy"]].to_numpy()
-    r = frame["r"].to_numpy()[:, None]
-    qq = (frame["q_i"] * frame["q_j"]).to_numpy()[:, None]
-    force = -qq * d / r**3
+    frame, force = _charge_edges(5, sign=-1.0)
     names = ["dx", "dy", "r", "q_j"]
     formulas = {"e1": parse("0.3*q_j*(dx + 0.2*dy)/(r*r*r)", names),
                 "e2": parse("-0.2*q_j*dy/(r*r*r)", names)}
@@ -219,12 +218,7 @@ def test_a_charge_message_divided_by_the_receivers_charge_counts_in_that_basis()
 def test_each_component_may_carry_its_own_receiver_factor():
     # The node model sees each summed component and may undo a different factor of the
     # receiver in each: found on a charge network, e0 = F_y and e1 = F_x / q_i.
-    frame = _edges()
-    rng = np.random.default_rng(7)
-    frame["q_i"], frame["q_j"] = rng.choice([-1.0, 1.0], size=(2, len(frame)))
-    d = frame[["dx", "dy"]].to_numpy()
-    r = frame["r"].to_numpy()[:, None]
-    force = -(frame["q_i"] * frame["q_j"]).to_numpy()[:, None] * d / r**3
+    frame, force = _charge_edges(7, sign=-1.0)
     names = ["dx", "dy", "r", "q_i", "q_j"]
     formulas = {"e0": parse("-0.0245*dy/(q_i*q_j*r*r*r)", names),
                 "e1": parse("0.024*q_j*dx/(r*r*r)", names)}
