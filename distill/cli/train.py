@@ -30,6 +30,12 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--augment", default="translate", choices=AUGMENTATIONS)
     parser.add_argument("--patience", type=int, default=10)
     parser.add_argument("--time-limit", type=float, default=None, help="seconds")
+    parser.add_argument("--penalty-warmup", type=float, default=0.0,
+                        help="fraction of the training over which the L1/KL penalty ramps in")
+    parser.add_argument("--penalty-delay", type=float, default=0.0,
+                        help="fraction of the training with no penalty, before the ramp; for "
+                        "laws whose sign hangs on a product of features (charge), where the "
+                        "penalty otherwise switches the messages off before they learn")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
@@ -75,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         augment=args.augment,
         patience=args.patience,
         time_limit=args.time_limit,
+        penalty_warmup=args.penalty_warmup,
+        penalty_delay=args.penalty_delay,
         device=args.device,
         threads=args.threads,
         seed=args.seed,

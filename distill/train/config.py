@@ -43,6 +43,12 @@ class TrainConfig:
         over which the model's penalty (L1, KL) ramps linearly from 0 to its full weight. With
         a strong L1 weight from the first step the messages can be switched off before they
         carry anything, and then stay off (examples/nbody/NOTES.md); 0 applies it at once.
+    penalty_delay : float
+        Fraction of the training with no penalty at all, before the warm-up ramp starts. Where
+        the target's sign hangs on a product of features (charge: ``q_i q_j``), a fresh
+        network's mean-absolute-error gradient on its edge model is tiny until it has found
+        that product (charge 2D: norm 0.03-0.05 over the first 250 steps, 1-3 from step 400),
+        and even the first few percent of a ramp switch the messages off for good.
     schedule : {"steps", "time"}
         One-cycle learning rate over ``epochs`` worth of steps, or over ``time_limit``
         seconds of wall-clock time (then training runs until the time is up or ``epochs``).
@@ -66,6 +72,7 @@ class TrainConfig:
     patience: int = 10
     loss_scale: str = "none"
     penalty_warmup: float = 0.0
+    penalty_delay: float = 0.0
     augment: str = "translate"
     translate_std: float = 3.0
     schedule: str = "steps"
@@ -98,6 +105,11 @@ class TrainConfig:
         if not 0.0 <= self.penalty_warmup < 1.0:
             raise ValueError(
                 f"penalty_warmup: expected a fraction in [0, 1), got {self.penalty_warmup}"
+            )
+        if not 0.0 <= self.penalty_delay < 1.0 - self.penalty_warmup:
+            raise ValueError(
+                f"penalty_delay: expected a fraction in [0, 1 - penalty_warmup = "
+                f"{1.0 - self.penalty_warmup:g}), got {self.penalty_delay}"
             )
         if not 0.0 < self.val_fraction < 1.0:
             raise ValueError(f"val_fraction: expected a value in (0, 1), got {self.val_fraction}")

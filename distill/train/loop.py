@@ -100,7 +100,7 @@ def train(
             calibrate_threads(lambda probe=probe: _probe(model, tensors, probe))
         for start in range(0, len(order), config.batch_size):
             index = order[start : start + config.batch_size].to(device)
-            scale = penalty_scale(_progress(scheduler), config.penalty_warmup)
+            scale = penalty_scale(_progress(scheduler), config.penalty_warmup, config.penalty_delay)
             loss = _step(model, optimizer, scheduler, tensors, index, data, config, generator, scale)
             seen += len(index)
             elapsed = time.perf_counter() - started
@@ -174,10 +174,13 @@ def evaluate(model, tensors: dict, index: torch.Tensor, batch_size: int = 256,
     return total / max(count, 1)
 
 
-def penalty_scale(progress: float, warmup: float) -> float:
-    """Multiplier of the model's penalty at ``progress`` (0 to 1) through training: rises
-    linearly from 0 to 1 over the first ``warmup`` of it, 1 after (and with no warm-up)."""
-    return 1.0 if warmup <= 0 else min(1.0, max(0.0, progress / warmup))
+def penalty_scale(progress: float, warmup: float, delay: float = 0.0) -> float:
+    """Multiplier of the model's penalty at ``progress`` (0 to 1) through training: 0 over
+    the first ``delay`` of it, then rising linearly to 1 over the next ``warmup``, 1 after
+    (at once with no warm-up)."""
+    if progress < delay:
+        return 0.0
+    return 1.0 if warmup <= 0 else min(1.0, max(0.0, (progress - delay) / warmup))
 
 
 def _progress(scheduler) -> float:

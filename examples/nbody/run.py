@@ -81,10 +81,12 @@ def train_cell(cell: str, folder: Path, args) -> dict:
     config = TrainConfig(variant=variant, epochs=args.epochs, time_limit=args.train_seconds,
                          schedule="time", lr=args.lr, seed=args.seed, progress=not args.quiet,
                          patience=args.epochs, device=args.device, model_options=options,
-                         penalty_warmup=args.l1_warmup if variant == "l1" else 0.0)
+                         penalty_warmup=args.l1_warmup if variant == "l1" else 0.0,
+                         penalty_delay=args.l1_delay if variant == "l1" else 0.0)
     result = train(data, run, config)
     (run / "done").write_text(json.dumps({"seconds": result.seconds, "stopped": result.stopped,
                                           "penalty_warmup": config.penalty_warmup,
+                                          "penalty_delay": config.penalty_delay,
                                           "best_val": result.best_val,
                                           "epochs": len(result.history)}))
     return read_config(run)
@@ -156,7 +158,8 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
                   "stopped": done["stopped"], "best_val": done["best_val"],
                   "lr": args.lr, "hidden": args.hidden, "schedule": "time",
                   "l1_weight": args.l1_weight if variant == "l1" else None,
-                  "penalty_warmup": done.get("penalty_warmup", 0.0)},
+                  "penalty_warmup": done.get("penalty_warmup", 0.0),
+                  "penalty_delay": done.get("penalty_delay", 0.0)},
         "explain": {"seconds": explain_seconds(cell, report, explained["seconds"], args.edge_target),
                     "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds},
         "kept": report["kept"],
@@ -215,6 +218,8 @@ def main(argv=None) -> int:
                    help="L1 message penalty weight of the l1 variant (paper: 1e-2)")
     p.add_argument("--l1-warmup", type=float, default=0.0,
                    help="fraction of the training over which the L1 penalty ramps in (0: at once)")
+    p.add_argument("--l1-delay", type=float, default=0.0,
+                   help="fraction of the training with no L1 penalty, before the ramp (charge)")
     p.add_argument("--fit-seconds", type=float, default=45.0, help="search time per formula")
     p.add_argument("--node-fit-seconds", type=float, default=15.0,
                    help="search time per node formula (the law lives in the edge formulas)")

@@ -1,5 +1,7 @@
 """``distill train`` end to end, and its option parsing."""
 
+import json
+
 import pytest
 
 from distill.cli import main
@@ -14,11 +16,14 @@ def test_train_command_writes_a_loadable_run(tmp_path, capsys):
     out = tmp_path / "runs" / "demo"
     code = main(["train", str(data), "--model", "gn", "--variant", "l1", "--out", str(out),
                  "--epochs", "2", "--batch-size", "8", "--quiet", "--threads", "1",
-                 "--option", "hidden=16", "--option", "layers=1"])
+                 "--option", "hidden=16", "--option", "layers=1",
+                 "--penalty-warmup", "0.25", "--penalty-delay", "0.5"])
     assert code == 0
     assert "best validation loss" in capsys.readouterr().out
     model = load_model(out)
     assert model.config["hidden"] == 16 and model.variant == "l1"
+    saved = json.loads((out / "config.json").read_text())["train"]
+    assert (saved["penalty_warmup"], saved["penalty_delay"]) == (0.25, 0.5)
 
 
 def test_options_are_parsed_as_json():

@@ -111,6 +111,24 @@ def test_penalty_warmup_ramps_the_penalty_in(spring, tmp_path):
     assert ramped.history[0]["train_loss"] < at_once.history[0]["train_loss"]
 
 
+def test_penalty_delay_holds_the_penalty_off_before_its_ramp(spring, tmp_path):
+    from distill.train.loop import penalty_scale
+
+    assert penalty_scale(0.19, 0.3, 0.2) == 0.0 and penalty_scale(0.35, 0.3, 0.2) == pytest.approx(0.5)
+    assert penalty_scale(0.6, 0.3, 0.2) == 1.0 and penalty_scale(0.5, 0.0, 0.6) == 0.0
+    assert penalty_scale(0.6, 0.0, 0.6) == 1.0
+    with pytest.raises(ValueError, match="penalty_delay.*0.7"):
+        TrainConfig(penalty_warmup=0.3, penalty_delay=0.7)
+    # The first of two epochs inside the delay: its training loss carries no penalty at all,
+    # so it is below that of the same ramp started at once.
+    strong = {"penalty_weight": 50.0}
+    ramped = train(spring, tmp_path / "a", tiny(variant="l1", epochs=2, model_options=strong,
+                                                penalty_warmup=0.4))
+    delayed = train(spring, tmp_path / "b", tiny(variant="l1", epochs=2, model_options=strong,
+                                                 penalty_warmup=0.4, penalty_delay=0.55))
+    assert delayed.history[0]["train_loss"] < ramped.history[0]["train_loss"]
+
+
 def test_learned_masses_train_with_their_own_learning_rate(tmp_path):
     data = simulate("r2", n_bodies=3, dim=2, n_sims=4, n_steps=20, seed=1)
     data.body_id = np.arange(3)
