@@ -1,7 +1,7 @@
 """The distillation pipeline: from a trained run to re-optimised equations and a report.
 
-    record -> select -> align -> fit edges -> switches -> siblings -> fit node -> node siblings
-    -> compose & re-optimise -> report
+    record -> select -> align -> fit edges -> switches -> siblings -> fit node -> node siblings ->
+    node choice -> compose & re-optimise -> report
 
 The edge formulas are fitted to the kept message components, or with
 ``edge_target="contributions"`` to what each edge adds to its receiver's prediction
@@ -29,6 +29,7 @@ from distill.pipeline.compose import EdgeFeatures, HybridGraphModel, SymbolicGra
 from distill.pipeline.fit import fit_function
 from distill.pipeline.inputs import edge_inputs, relevant_inputs
 from distill.pipeline.law import force_law, formula_values
+from distill.pipeline.node_choice import choose_on_fresh
 from distill.pipeline.options import ExplainOptions
 from distill.pipeline.record import contribution_columns, receivers, record_edges
 from distill.pipeline.reoptimise import node_mae, reoptimise
@@ -263,19 +264,31 @@ def _fit_nodes(store, network, data: NBodyData, sub: NBodyData, frame, kept, edg
     offered, fp_offered = _revise(store, "node_siblings", fp_fit, keyed, log, lambda: offer_siblings(
         keyed, node_frame, options.selection_tolerance, basis=[n for n in node_inputs if n.startswith("E")],
         own=True, mix_with=[n for n in node_inputs if n in ("vx", "vy", "vz")]))
-    if fp_offered == fp_fit:
-        return list(offered.values()), fp_fit, None
-    # Mixtures carry more constants: kept only if the composed model does better on the
-    # re-optimisation samples, which the node formulas were not fitted on.
     nodes, targets = _tensors(data, fit_idx, torch.device("cpu"))
-    check = {name: node_mae(_compose(network, data, edge_fits, fits, frame, kept, False)[0], nodes, targets)
-             for name, fits in (("offered", list(offered.values())), ("searched", searched))}
-    check["kept"] = bool(check["offered"] < check["searched"])
-    if check["kept"]:
-        return list(offered.values()), fp_offered, check
-    log("[node_siblings] the offered node formulas compose worse on the re-optimisation samples; "
-        "the search's are kept")
-    return searched, fp_fit, check
+    fits, fp, check = list(offered.values()), fp_fit, None
+    if fp_offered != fp_fit:
+        # Mixtures carry more constants: kept only if the composed model does better on the
+        # re-optimisation samples, which the node formulas were not fitted on.
+        check = {name: node_mae(_compose(network, data, edge_fits, f, frame, kept, False)[0], nodes, targets)
+                 for name, f in (("offered", fits), ("searched", searched))}
+        check["kept"] = bool(check["offered"] < check["searched"])
+        if check["kept"]:
+            fp = fp_offered
+        else:
+            log("[node_siblings] the offered node formulas compose worse on the re-optimisation "
+                "samples; the search's are kept")
+            fits = searched
+
+    def fresh_loss(j: int, equation: str) -> float:
+        trial = [dict(f, equation=equation) if k == j else f for k, f in enumerate(fits)]
+        with torch.no_grad():
+            pred = _compose(network, data, edge_fits, trial, frame, kept, False)[0](nodes)
+        return float((pred[..., j] - targets[..., j]).abs().mean())
+
+    keyed = {f"prediction {j}": f for j, f in enumerate(fits)}
+    chosen, fp = _revise(store, "node_choice", fp, keyed, log, lambda: choose_on_fresh(
+        keyed, fresh_loss, options.selection_tolerance))
+    return list(chosen.values()), fp, check
 
 
 def _load_data(data, config: dict, run_dir: Path) -> tuple[NBodyData, str]:

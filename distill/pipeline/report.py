@@ -79,6 +79,10 @@ def markdown(r: dict) -> str:
                          f"search without switches chose `{s['equation']}` (MAE there {s['loss_on']:.3g})")
     for k, fit in enumerate(r.get("node_fits", [])):
         origin = f"; from {fit['sibling']}, refitted" if fit.get("sibling") else ""
+        if fit.get("chosen_on"):
+            fresh = next(p.get("fresh_loss") for p in fit["pareto"] if p["equation"] == fit["equation"])
+            origin += (f"; chosen on the re-optimisation samples, MAE there {fresh:.3g}, over the "
+                       f"search's `{fit['searched_equation']}`")
         lines.append(f"- prediction {k} = `{fit['readable']}` (MAE {fit['loss']:.3g}{origin})")
     check = r.get("node_siblings_check")
     if check:
@@ -132,8 +136,14 @@ def markdown(r: dict) -> str:
         lines += [f"### {c}", "", "| complexity | loss | equation |", "|---|---|---|"]
         lines += [f"| {p['complexity']} | {p['loss']:.4g} | `{p['equation']}`"
                   + (f" (sibling {p['sibling']})" if p.get("sibling") else "")
-                  + (f" (beyond switch {p['switch']})" if p.get("switch") else "") + " |"
+                  + (f" (beyond switch {p['switch']})" if p.get("switch") else "")
+                  + (f" (composed, re-optimisation samples: {_loss(p['fresh_loss'])})"
+                     if "fresh_loss" in p else "") + " |"
                   for p in fit["pareto"]]
         lines.append("")
     lines += ["## Figures", ""] + [f"![{p}]({p})" for p in r.get("figures", [])]
     return "\n".join(lines) + "\n"
+
+
+def _loss(value: float | None) -> str:
+    return "not finite" if value is None else f"{value:.4g}"

@@ -54,6 +54,13 @@ def test_explain_writes_reports_and_resumes(spring_run, capsys):
     assert "With the constants re-optimised end to end" in md
     for fig in report["figures"]:
         assert (out / fig).stat().st_size > 1000
+    # Node formulas are chosen on the re-optimisation samples, through the composed model:
+    # every front entry carries that loss, and the chosen one is within the band of the best.
+    assert report["node_fits"]
+    for fit in report["node_fits"]:
+        fresh = {p["equation"]: p["fresh_loss"] for p in fit["pareto"]}
+        finite = [v for v in fresh.values() if v is not None]
+        assert fresh[fit["equation"]] <= 1.1 * min(finite)
     # every fitted equation parses back with its variables
     for fit in report["edge_fits"].values():
         parse(fit["equation"], fit["variables"])
