@@ -76,13 +76,14 @@ def train_cell(cell: str, folder: Path, args) -> dict:
     # is translation invariant), hidden 128, peak rate 2e-3, one-cycle laid over the time budget;
     # L1 weight 2 (the demo's): the paper's 1e-2 leaves short runs' messages spread out.
     options = {"hidden": args.hidden, "include_positions": False}
+    penalised = variant in ("l1", "kl")
     if variant == "l1":
         options["penalty_weight"] = args.l1_weight
     config = TrainConfig(variant=variant, epochs=args.epochs, time_limit=args.train_seconds,
                          schedule="time", lr=args.lr, seed=args.seed, progress=not args.quiet,
                          patience=args.epochs, device=args.device, model_options=options,
-                         penalty_warmup=args.l1_warmup if variant == "l1" else 0.0,
-                         penalty_delay=args.l1_delay if variant == "l1" else 0.0)
+                         penalty_warmup=args.penalty_warmup if penalised else 0.0,
+                         penalty_delay=args.penalty_delay if penalised else 0.0)
     result = train(data, run, config)
     (run / "done").write_text(json.dumps({"seconds": result.seconds, "stopped": result.stopped,
                                           "penalty_warmup": config.penalty_warmup,
@@ -216,10 +217,12 @@ def main(argv=None) -> int:
     p.add_argument("--hidden", type=int, default=128)
     p.add_argument("--l1-weight", type=float, default=2.0,
                    help="L1 message penalty weight of the l1 variant (paper: 1e-2)")
-    p.add_argument("--l1-warmup", type=float, default=0.0,
-                   help="fraction of the training over which the L1 penalty ramps in (0: at once)")
-    p.add_argument("--l1-delay", type=float, default=0.0,
-                   help="fraction of the training with no L1 penalty, before the ramp (charge)")
+    p.add_argument("--penalty-warmup", "--l1-warmup", type=float, default=0.0,
+                   help="fraction of the training over which the L1 or KL penalty ramps in "
+                   "(0: at once)")
+    p.add_argument("--penalty-delay", "--l1-delay", type=float, default=0.0,
+                   help="fraction of the training with no L1 or KL penalty, before the ramp "
+                   "(charge)")
     p.add_argument("--fit-seconds", type=float, default=45.0, help="search time per formula")
     p.add_argument("--node-fit-seconds", type=float, default=15.0,
                    help="search time per node formula (the law lives in the edge formulas)")
