@@ -48,7 +48,8 @@ class TrainConfig:
         the target's sign hangs on a product of features (charge: ``q_i q_j``), a fresh
         network's mean-absolute-error gradient on its edge model is tiny until it has found
         that product (charge 2D: norm 0.03-0.05 over the first 250 steps, 1-3 from step 400),
-        and even the first few percent of a ramp switch the messages off for good.
+        and even the first few percent of a ramp switch the messages off for good. The best
+        model is chosen among the epochs that end with the penalty at full weight.
     schedule : {"steps", "time"}
         One-cycle learning rate over ``epochs`` worth of steps, or over ``time_limit``
         seconds of wall-clock time (then training runs until the time is up or ``epochs``).

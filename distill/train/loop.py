@@ -117,12 +117,15 @@ def train(
             )
         history.append({"epoch": epoch, "train_loss": loss, "val_loss": val,
                         "seconds": time.perf_counter() - started,
-                        "threads": torch.get_num_threads()})
-        if val < best_val:
+                        "threads": torch.get_num_threads(), "penalty_scale": scale})
+        # Only epochs that end with the penalty at full weight count: a network from the
+        # penalty's delay or ramp is not yet the variant asked for (a KL network without its
+        # KL is the standard one, and its validation loss is the lowest of the run).
+        if scale >= 1.0 and val < best_val:
             best_val, bad = val, 0
             run_dir.mkdir(parents=True, exist_ok=True)
             save_weights(run_dir / "best.safetensors", model)
-        else:
+        elif scale >= 1.0:
             bad += 1
         save_checkpoint(run_dir, model, optimizer, scheduler,
                         dict(state, epoch=epoch, history=history, best_val=best_val))
@@ -133,6 +136,10 @@ def train(
             stopped = "time limit"
             break
     bar.close()
+    if not math.isfinite(best_val):  # the run ended before the penalty reached full weight
+        best_val = history[-1]["val_loss"]
+        save_weights(run_dir / "best.safetensors", model)
+        stopped += " (penalty not yet at full weight)"
     seconds = time.perf_counter() - started
     model.load_state_dict(load_file(str(run_dir / "best.safetensors"), device=str(device)))
     return TrainResult(model.eval(), run_dir, history, best_val, stopped,

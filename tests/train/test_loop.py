@@ -129,6 +129,27 @@ def test_penalty_delay_holds_the_penalty_off_before_its_ramp(spring, tmp_path):
     assert delayed.history[0]["train_loss"] < ramped.history[0]["train_loss"]
 
 
+def test_the_best_model_is_one_trained_with_its_full_penalty(spring, tmp_path):
+    # Half the epochs without the penalty, half with a weight strong enough to switch the
+    # messages off: the penalty-free epochs validate better, yet the kept model is the
+    # best of the penalised ones, and its saved weights give that loss.
+    from distill.train.loop import _split, _to_tensors, body_weights
+
+    config = tiny(variant="l1", epochs=4, patience=1, model_options={"penalty_weight": 50.0},
+                  penalty_delay=0.5)
+    result = train(spring, tmp_path / "run", config)
+    scales = [h["penalty_scale"] for h in result.history]
+    assert scales[0] == 0.0 and scales[-1] == 1.0
+    free = [h["val_loss"] for h in result.history if h["penalty_scale"] < 1.0]
+    full = [h["val_loss"] for h in result.history if h["penalty_scale"] >= 1.0]
+    assert min(free) < result.best_val == min(full)
+    tensors = _to_tensors(spring, torch.device("cpu"))
+    train_idx, val_idx = _split(spring.n_samples, config.val_fraction, config.seed)
+    weights = body_weights(spring.targets[train_idx], config.loss_scale)
+    again = evaluate(result.model, tensors, torch.from_numpy(val_idx), config.batch_size, weights)
+    assert again == pytest.approx(result.best_val, rel=1e-5)
+
+
 def test_learned_masses_train_with_their_own_learning_rate(tmp_path):
     data = simulate("r2", n_bodies=3, dim=2, n_sims=4, n_steps=20, seed=1)
     data.body_id = np.arange(3)
