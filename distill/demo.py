@@ -45,8 +45,13 @@ def run_demo(out: str | Path = "runs/demo", samples: int = 50_000, epochs: int =
     print("3/3 explain: record 5,000 edges, keep 2 components, fit formulas, re-optimise")
     # The demo's search uses arithmetic only (a pair law of this family needs nothing else);
     # `distill explain` defaults add ^, exp, log, greater and cond for other laws.
+    # The band of the choice on each front is 1.15 (the pipeline's default 1.1): on fresh
+    # clones the search found for e22 the law times (1.29 - 0.15 dy), 13.5% below the law's
+    # loss (the law came as e9's sibling), a distortion of this network's message that 1.1
+    # kept and that is not the law (R^2 0.954). 1.15 still keeps out the proxy that 1.1 was
+    # set against (0.0027 (dx - r dy), 19% above the law; BENCHMARKS.md, "Spring 2D messages").
     options = ExplainOptions(timeout_per_fit=fit_seconds, node_timeout_per_fit=15.0, seed=seed,
-                             progress=progress,
+                             progress=progress, selection_tolerance=1.15,
                              reopt_steps=300, binary_operators=["+", "-", "*", "/"],
                              unary_operators=[], maxsize=20)
     report = explain(out / "run", data=data_path, options=options)
