@@ -34,7 +34,13 @@ from distill.pipeline.options import ExplainOptions
 from distill.pipeline.record import contribution_columns, receivers, record_edges
 from distill.pipeline.reoptimise import node_mae, reoptimise
 from distill.pipeline.report import readable, write_report
-from distill.pipeline.select import SILENT_FRACTION, component_scores, keep_components, silent_components
+from distill.pipeline.select import (
+    SILENT_FRACTION,
+    component_scores,
+    keep_components,
+    silent_components,
+    strong_left_out,
+)
 from distill.pipeline.siblings import offer_siblings
 from distill.pipeline.state import StepStore
 from distill.pipeline.switches import behind_switches
@@ -98,6 +104,15 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
                         f"below {SILENT_FRACTION:g} x the targets'): the network predicts "
                         "without them, so their formulas cannot be the law; retrain (a weaker "
                         "L1 penalty, longer) before reading them")
+        log(f"[select] warning: {warnings[-1]}")
+    # With contributions every message enters each fit; only the messages' fits leave some out.
+    left_out = [] if contributions else strong_left_out(sel["ranking"], kept_messages)
+    if left_out:
+        named = ", ".join(f"{r['component']} ({r['share']:.1%} of the summed {r['measure']})" for r in left_out)
+        warnings.append(f"message components {named} score at least half the weakest kept one "
+                        f"but are not kept ({len(kept_messages)} kept): the network may carry the "
+                        f"force in more components than that; explain again with n_components="
+                        f"{len(kept_messages) + len(left_out)} (--components) to fit them too")
         log(f"[select] warning: {warnings[-1]}")
     force = None if sub.true_force is None else sub.true_force.reshape(-1, dim)
     alignment = {} if force is None else store.run(

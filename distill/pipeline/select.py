@@ -14,8 +14,9 @@ def component_scores(frame: pd.DataFrame) -> list[dict]:
     """Every message component with its score, best first.
 
     Standard, L1 and bottleneck models: the standard deviation over edges. KL models (with
-    ``e<k>_logvar`` columns): the mean KL cost ``mu^2 + sigma^2 - log sigma^2`` (Cranmer et
-    al. 2020), since a component the prior has not collapsed carries information.
+    ``e<k>_logvar`` columns): the mean KL divergence from the prior,
+    ``(mu^2 + sigma^2 - log sigma^2 - 1) / 2`` (Cranmer et al. 2020), since a component the
+    prior has not collapsed carries information; a collapsed one scores 0, so its share is 0.
     """
     cols = message_columns(frame)
     if not cols:
@@ -26,7 +27,7 @@ def component_scores(frame: pd.DataFrame) -> list[dict]:
         v = frame[c].to_numpy(np.float64)
         if kl:
             lv = frame[f"{c}_logvar"].to_numpy(np.float64)
-            score = float(np.mean(v**2 + np.exp(lv) - lv))
+            score = float(np.mean(0.5 * (v**2 + np.exp(lv) - lv - 1.0)))
         else:
             score = float(np.std(v))
         rows.append({"component": c, "score": score, "measure": "kl" if kl else "std"})
@@ -41,6 +42,21 @@ def keep_components(ranking: list[dict], count: int) -> list[str]:
     if count > len(ranking):
         raise ValueError(f"n_components: the model has {len(ranking)} message components, asked {count}")
     return [r["component"] for r in ranking[:count]]
+
+
+#: An unkept component scoring at least this fraction of the weakest kept one is reported.
+LEFT_OUT_RATIO = 0.5
+
+
+def strong_left_out(ranking: list[dict], kept: list[str]) -> list[dict]:
+    """Components not kept whose score is at least ``LEFT_OUT_RATIO`` times the weakest kept
+    one's. A network may spread the force over more components than its dimension (an L1
+    network on charge 3D kept four live ones, the fourth with 20% of the spread): keeping
+    the top ``dim`` then drops a part of the law, and the report says so."""
+    scores = {r["component"]: r["score"] for r in ranking}
+    weakest = min((scores[c] for c in kept), default=0.0)
+    return [r for r in ranking
+            if r["component"] not in kept and weakest > 0 and r["score"] >= LEFT_OUT_RATIO * weakest]
 
 
 SILENT_FRACTION = 1e-6

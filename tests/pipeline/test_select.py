@@ -2,9 +2,10 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from distill.pipeline.report import markdown
-from distill.pipeline.select import component_scores, keep_components, silent_components
+from distill.pipeline.select import component_scores, keep_components, silent_components, strong_left_out
 
 
 def test_silent_components_are_the_ones_that_hardly_vary():
@@ -44,3 +45,30 @@ def test_report_json_is_strict_json_when_a_loss_is_not_finite(tmp_path):
     assert loaded["losses"] == {"network": 0.5, "symbolic, after re-optimisation": None,
                                 "hybrid": None}
     assert "| symbolic, after re-optimisation | nan |" in md.read_text()
+
+
+def test_kl_scores_are_the_divergence_from_the_prior():
+    # A component at the prior (mu 0, sigma 1) scores 0; mu ~ N(0, 2^2) with sigma^2 = 0.25
+    # scores E[(mu^2 + s2 - log s2 - 1) / 2] = (4 + 0.25 + log 4 - 1) / 2.
+    rng = np.random.default_rng(1)
+    n = 200_000
+    frame = pd.DataFrame({"e0": np.zeros(n), "e1": 2.0 * rng.normal(size=n),
+                          "e0_logvar": np.zeros(n), "e1_logvar": np.full(n, np.log(0.25))})
+    ranking = component_scores(frame)
+    assert [r["component"] for r in ranking] == ["e1", "e0"]
+    assert ranking[0]["measure"] == "kl"
+    assert ranking[0]["score"] == pytest.approx((4 + 0.25 + np.log(4) - 1) / 2, rel=0.02)
+    assert ranking[1]["score"] == pytest.approx(0.0, abs=1e-12)
+    assert ranking[0]["share"] == pytest.approx(1.0)
+
+
+def test_strong_components_left_out_are_named():
+    # Four live components (std 1.0, 0.95, 0.9, 0.7) and a weak fifth (0.1); three kept.
+    rng = np.random.default_rng(2)
+    stds = [1.0, 0.95, 0.9, 0.7, 0.1]
+    frame = pd.DataFrame({f"e{k}": s * rng.normal(size=20_000) for k, s in enumerate(stds)})
+    ranking = component_scores(frame)
+    kept = keep_components(ranking, 3)
+    assert kept == ["e0", "e1", "e2"]
+    assert [r["component"] for r in strong_left_out(ranking, kept)] == ["e3"]
+    assert strong_left_out(ranking, keep_components(ranking, 4)) == []
