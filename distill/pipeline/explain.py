@@ -108,7 +108,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     # With contributions every message enters each fit; only the messages' fits leave some out.
     left_out = [] if contributions else strong_left_out(sel["ranking"], kept_messages)
     if left_out:
-        named = ", ".join(f"{r['component']} ({r['share']:.1%} of the summed {r['measure']})" for r in left_out)
+        named = ", ".join(f"{r['component']} ({r['share']:.1%} of the summed {r['measure']})"
+                          for r in left_out)
         warnings.append(f"message components {named} score at least half the weakest kept one "
                         f"but are not kept ({len(kept_messages)} kept): the network may carry the "
                         f"force in more components than that; explain again with n_components="
