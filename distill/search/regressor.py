@@ -11,7 +11,6 @@ A PySR user switches by changing the import::
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,11 +21,11 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from distill.latent.settings import latent_kinds, latent_model, make_proposer
+from distill.search import regressor_params as params
 from distill.search.checkpoint import load_checkpoint, save_checkpoint, write_hall_of_fame_csv
 from distill.search.equations import equations_frame
 from distill.search.fitted import FittedEquations
 from distill.search.loss import Dataset
-from distill.search.model_selection import MODEL_SELECTIONS
 from distill.search.mutation_weights import MutationWeights
 from distill.search.options import Options
 from distill.search.param_names import SuggestNames
@@ -264,87 +263,7 @@ class SymbolicRegressor(FittedEquations, RegressorMixin, BaseEstimator, metaclas
         return tags
 
     def _options(self) -> Options:
-        weights = MutationWeights(
-            **{n: float(getattr(self, "weight_" + n)) for n in MutationWeights().names()}
-        )
-        binary = ("+", "-", "*", "/") if self.binary_operators is None else self.binary_operators
-        unary = () if self.unary_operators is None else self.unary_operators
-        for name, value in (("binary_operators", binary), ("unary_operators", unary)):
-            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-                raise TypeError(f"{name}: expected a list of operator names, got {value!r}")
-        if self.model_selection not in MODEL_SELECTIONS:
-            raise ValueError(
-                f"model_selection: expected one of {', '.join(map(repr, MODEL_SELECTIONS))}"
-                f", got {self.model_selection!r}"
-            )
-        return Options(
-            binary_operators=tuple(binary),
-            unary_operators=tuple(unary),
-            maxsize=self.maxsize,
-            maxdepth=self.maxdepth,
-            populations=self.populations,
-            population_size=self.population_size,
-            ncycles_per_iteration=self.ncycles_per_iteration,
-            tournament_selection_n=self.tournament_selection_n,
-            tournament_selection_p=self.tournament_selection_p,
-            parsimony=self.parsimony,
-            adaptive_parsimony_scaling=self.adaptive_parsimony_scaling,
-            use_frequency=self.use_frequency,
-            use_frequency_in_tournament=self.use_frequency_in_tournament,
-            crossover_probability=self.crossover_probability,
-            perturbation_factor=self.perturbation_factor,
-            probability_negate_constant=self.probability_negate_constant,
-            optimizer_probability=self.optimizer_probability,
-            optimizer_iterations=self.optimizer_iterations,
-            optimizer_nrestarts=self.optimizer_nrestarts,
-            optimizer_algorithm=self.optimizer_algorithm,
-            should_optimize_constants=self.should_optimize_constants,
-            should_simplify=self.should_simplify,
-            skip_mutation_failures=self.skip_mutation_failures,
-            fraction_replaced=self.fraction_replaced,
-            fraction_replaced_hof=self.fraction_replaced_hof,
-            topn=self.topn,
-            migration=self.migration,
-            hof_migration=self.hof_migration,
-            warmup_maxsize_by=float(self.warmup_maxsize_by or 0.0),
-            complexity_of_operators=self.complexity_of_operators,
-            complexity_of_constants=self.complexity_of_constants,
-            complexity_of_variables=self.complexity_of_variables,
-            constraints=self.constraints,
-            nested_constraints=self.nested_constraints,
-            mutation_weights=weights,
-            batching=bool(self.batching),
-            batch_size=self.batch_size,
-        )
-
-    def _early_stop(self):
-        cond = self.early_stop_condition
-        if cond is None or callable(cond):
-            return cond
-        if isinstance(cond, (int, float, np.integer, np.floating)) and not isinstance(cond, bool):
-            return float(cond)
-        raise ValueError(
-            "early_stop_condition: expected None, a loss threshold (float) or a callable "
-            f"f(loss, complexity) -> bool, got {cond!r} (Julia code strings are not supported)"
-        )
-
-    def _seed(self) -> int:
-        if self.deterministic and self.random_state is None:
-            raise ValueError("deterministic: True needs random_state set to an integer seed, got None")
-        if self.random_state is None:
-            return int(np.random.SeedSequence().entropy % (2**63))
-        if isinstance(self.random_state, np.random.RandomState):
-            return int(self.random_state.randint(0, 2**31 - 1))
-        if isinstance(self.random_state, (int, np.integer)) and self.random_state >= 0:
-            return int(self.random_state)
-        raise ValueError(f"random_state: expected None or a non-negative integer, got {self.random_state!r}")
-
-    def _procs(self) -> int:
-        if self.procs is None:
-            return os.cpu_count() or 1
-        if not (isinstance(self.procs, (int, np.integer)) and self.procs >= 0):
-            raise ValueError(f"procs: expected None or an integer >= 0, got {self.procs!r}")
-        return int(self.procs)
+        return params.search_options(self)
 
     # -- fit -----------------------------------------------------------------------------
     def fit(self, X, y, weights=None, variable_names=None):
@@ -366,14 +285,14 @@ class SymbolicRegressor(FittedEquations, RegressorMixin, BaseEstimator, metaclas
         self
         """
         options = self._options()
-        seed = self._seed()
-        procs = self._procs()
+        seed = params.seed(self)
+        procs = params.procs(self)
         X_names = None
         if isinstance(X, pd.DataFrame) and all(isinstance(c, str) and c.isidentifier() for c in X.columns):
             X_names = list(X.columns)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
         n_features = X.shape[1]
-        names = self._variable_names(variable_names, X_names, n_features)
+        names = params.variable_names(variable_names, X_names, n_features)
         y2 = y.reshape(-1, 1) if y.ndim == 1 else y
         if weights is not None:
             weights = np.asarray(weights, dtype=np.float64).ravel()
@@ -427,7 +346,7 @@ class SymbolicRegressor(FittedEquations, RegressorMixin, BaseEstimator, metaclas
                     niterations=total,
                     timeout_in_seconds=budget_left,
                     max_evals=self.max_evals,
-                    early_stop_condition=self._early_stop(),
+                    early_stop_condition=params.early_stop(self),
                     procs=procs,
                     seed=seed + i,
                     state=state,
@@ -449,26 +368,6 @@ class SymbolicRegressor(FittedEquations, RegressorMixin, BaseEstimator, metaclas
         if self.verbosity and self.verbosity > 1:
             print(self._summary(), file=sys.stderr)
         return self
-
-    def _variable_names(self, variable_names, X_names, n_features):
-        if variable_names is None:
-            variable_names = X_names
-        if variable_names is None:
-            return [f"x{i}" for i in range(n_features)]
-        variable_names = [str(v) for v in variable_names]
-        if len(variable_names) != n_features:
-            raise ValueError(
-                f"variable_names: expected {n_features} names (one per column of X), got "
-                f"{len(variable_names)}: {variable_names!r}"
-            )
-        for v in variable_names:
-            if not v.isidentifier():
-                raise ValueError(
-                    f"variable_names: {v!r} is not a valid identifier; use names such as 'x', 'm1' or 'dx'"
-                )
-        if len(set(variable_names)) != len(variable_names):
-            raise ValueError(f"variable_names: names must be distinct, got {variable_names!r}")
-        return variable_names
 
     def _starting_states(self, n_outputs, n_features):
         """States to continue from: the last fit, or the checkpoint, when ``warm_start``."""
