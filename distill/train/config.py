@@ -55,6 +55,7 @@ class TrainConfig:
         seconds of wall-clock time (then training runs until the time is up or ``epochs``).
     time_limit : float, optional
         Stop training after this many seconds, mid-epoch if need be, then validate once more.
+        The seconds of the whole run: a resumed run trains for what is left of them.
     device, threads
         ``auto`` picks CUDA when present. ``threads`` None: on CPU, time a few steps with one
         thread and with all usable CPUs at the start of every epoch and keep the faster (see

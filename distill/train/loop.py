@@ -71,25 +71,28 @@ def train(
         model_name, kwargs = saved["model"], saved["model_config"]
     model = build_model(model_name, kwargs).to(device)
 
-    train_idx, val_idx = _split(data.n_samples, config.val_fraction, config.seed)
+    train_idx, val_idx = train_val_split(data.n_samples, config.val_fraction, config.seed)
     tensors = _to_tensors(data, device)
     tensors["body_weight"] = body_weights(data.targets[train_idx], config.loss_scale).to(device)
     steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
     optimizer, scheduler = _optimizer(model, config, steps_per_epoch)
 
-    start_epoch, history, best_val = 0, [], math.inf
+    start_epoch, history, best_val, already = 0, [], math.inf, 0.0
     if saved is not None:
         model.load_state_dict(load_file(str(run_dir / "model.safetensors"), device=str(device)))
         restore_optimizer(run_dir, optimizer, scheduler, saved)
         start_epoch, history, best_val = saved["epoch"] + 1, saved["history"], saved["best_val"]
+        already = _seconds_done(saved)
 
     state = {"model": model_name, "model_config": kwargs, "train": config.to_dict(),
              "feature_names": list(data.feature_names)}
-    started, seen, stopped, bad = time.perf_counter(), 0, "epochs", 0
+    # time_limit counts the whole run: a resumed run has only what is left of it.
+    started, seen, stopped, bad = time.perf_counter() - already, 0, "epochs", 0
     # A time-scheduled run is measured in seconds (its epoch count is only a cap).
     timed = config.schedule == "time"
     total = config.time_limit if timed else steps_per_epoch * (config.epochs - start_epoch)
-    bar = tqdm(total=total, disable=not config.progress, unit="s" if timed else "batch",
+    bar = tqdm(total=total, initial=min(already, total) if timed else 0, disable=not config.progress,
+               unit="s" if timed else "batch",
                dynamic_ncols=True, desc="train", bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} {unit} "
                "[{elapsed}<{remaining}{postfix}]" if timed else None)
     for epoch in range(start_epoch, config.epochs):
@@ -219,6 +222,14 @@ def _report(bar, epoch: int, loss: float, rate: float, advance: float) -> None:
     bar.update(advance)  # redraws at most every 0.1 s (a refreshing postfix would redraw per batch)
 
 
+def _seconds_done(saved: dict) -> float:
+    """Training seconds a saved run has used: its time schedule's clock, else its last epoch's."""
+    elapsed = (saved.get("scheduler") or {}).get("elapsed")
+    if elapsed is None and saved.get("history"):
+        elapsed = saved["history"][-1].get("seconds")
+    return float(elapsed or 0.0)
+
+
 def _out_of_time(config: TrainConfig, started: float) -> bool:
     return config.time_limit is not None and time.perf_counter() - started > config.time_limit
 
@@ -247,7 +258,9 @@ def _optimizer(model, config: TrainConfig, steps_per_epoch: int):
     return optimizer, scheduler
 
 
-def _split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def train_val_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (training, validation) sample indices of a run with ``val_fraction`` and
+    ``seed``; explain rebuilds them to measure its losses on samples training never fitted."""
     if n < 2:
         raise ValueError(f"data: expected at least 2 samples for a validation split, got {n}")
     order = np.random.default_rng(seed).permutation(n)

@@ -27,12 +27,12 @@ def tiny(**kw):
 
 def untrained_val(data, config):
     from distill.train.config import model_config
-    from distill.train.loop import _split, _to_tensors
+    from distill.train.loop import _to_tensors, train_val_split
     from models import build_model
 
     torch.manual_seed(config.seed)
     model = build_model(config.model, model_config(config, data))
-    _, val = _split(data.n_samples, config.val_fraction, config.seed)
+    _, val = train_val_split(data.n_samples, config.val_fraction, config.seed)
     return evaluate(model, _to_tensors(data, "cpu"), torch.from_numpy(val))
 
 
@@ -70,6 +70,21 @@ def test_resume_continues_from_the_saved_epoch(spring, tmp_path):
     assert [h["epoch"] for h in resumed.history] == [0, 1, 2, 3]
     assert resumed.history[:2] == first.history
     assert resumed.best_val <= first.best_val
+
+
+def test_resumed_timed_run_keeps_to_what_is_left_of_its_time(spring, tmp_path):
+    # A time-scheduled run whose saved clock shows its budget spent: the resume runs one step
+    # (one more epoch record), not another full time_limit.
+    config = tiny(epochs=2, schedule="time", time_limit=30.0)
+    first = train(spring, tmp_path / "run", config)
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert 0 < saved["scheduler"]["elapsed"] < 30
+    saved["scheduler"]["elapsed"] = 30.0
+    (tmp_path / "run" / "config.json").write_text(json.dumps(saved))
+    resumed = train(spring, tmp_path / "run", tiny(epochs=10_000, schedule="time", time_limit=30.0),
+                    resume=True)
+    assert len(resumed.history) == len(first.history) + 1
+    assert resumed.stopped == "time limit"
 
 
 def test_resume_refuses_data_with_other_features(spring, tmp_path):
@@ -133,7 +148,7 @@ def test_the_best_model_is_one_trained_with_its_full_penalty(spring, tmp_path):
     # Half the epochs without the penalty, half with a weight strong enough to switch the
     # messages off: the penalty-free epochs validate better, yet the kept model is the
     # best of the penalised ones, and its saved weights give that loss.
-    from distill.train.loop import _split, _to_tensors, body_weights
+    from distill.train.loop import _to_tensors, body_weights, train_val_split
 
     config = tiny(variant="l1", epochs=4, patience=1, model_options={"penalty_weight": 50.0},
                   penalty_delay=0.5)
@@ -144,7 +159,7 @@ def test_the_best_model_is_one_trained_with_its_full_penalty(spring, tmp_path):
     full = [h["val_loss"] for h in result.history if h["penalty_scale"] >= 1.0]
     assert min(free) < result.best_val == min(full)
     tensors = _to_tensors(spring, torch.device("cpu"))
-    train_idx, val_idx = _split(spring.n_samples, config.val_fraction, config.seed)
+    train_idx, val_idx = train_val_split(spring.n_samples, config.val_fraction, config.seed)
     weights = body_weights(spring.targets[train_idx], config.loss_scale)
     again = evaluate(result.model, tensors, torch.from_numpy(val_idx), config.batch_size, weights)
     assert again == pytest.approx(result.best_val, rel=1e-5)
