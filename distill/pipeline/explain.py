@@ -30,10 +30,11 @@ from distill.pipeline.fit import fit_function
 from distill.pipeline.inputs import edge_inputs, relevant_inputs
 from distill.pipeline.law import force_law, formula_values
 from distill.pipeline.node_choice import choose_on_fresh
-from distill.pipeline.options import ExplainOptions
+from distill.pipeline.options import REOPT_OPTIONS, ExplainOptions
 from distill.pipeline.record import contribution_columns, receivers, record_edges
 from distill.pipeline.reoptimise import node_mae, reoptimise
 from distill.pipeline.report import readable, write_report
+from distill.pipeline.samples import split_samples
 from distill.pipeline.select import (
     SILENT_FRACTION,
     component_scores,
@@ -42,7 +43,7 @@ from distill.pipeline.select import (
     strong_left_out,
 )
 from distill.pipeline.siblings import offer_siblings
-from distill.pipeline.state import StepStore
+from distill.pipeline.state import StepStore, source_fingerprint
 from distill.pipeline.switches import behind_switches
 from distill.simulate.dataset import NBodyData, load_data
 from distill.train.checkpoint import load_model, read_config
@@ -67,7 +68,6 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     run_dir = Path(run_dir)
     options = options or ExplainOptions()
     out = Path(out) if out is not None else run_dir / "explain"
-    store = StepStore(out)
     config = read_config(run_dir)
     data, data_label = _load_data(data, config, run_dir)
     network = load_model(run_dir, "best")
@@ -76,6 +76,13 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     dim = data.dim
     n_comp = options.n_components or dim
     newton = bool(getattr(network, "newton", False))
+    if newton and n_comp != dim:
+        raise ValueError(f"n_components: a run with Newton's law built in sends the force itself, one "
+                         f"component per axis: expected {dim}, got {n_comp}")
+    if not newton and not options.fit_node:
+        raise ValueError("fit_node: False leaves the symbolic model without its node function; only a "
+                         "run with Newton's law built in (no node model) can skip it")
+    store = StepStore(out, source=source_fingerprint(network, data))
     contributions = options.edge_target == "contributions"
     if contributions and newton:
         raise ValueError("edge_target: 'contributions' needs a node model to read; this run has "
@@ -140,7 +147,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
             chosen["receiver_only"] = []
         return chosen
 
-    fp_fit = options.fingerprint()
+    fp_fit = options.search_fingerprint()
     chosen = store.run("edge_inputs", fp_fit, do_inputs, log)
     inputs = chosen["inputs"]
     edge_fits = {}
@@ -154,7 +161,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         edge_fits, fp_fit = _revise(store, "siblings", fp_fit, edge_fits, log, lambda: offer_siblings(
             edge_fits, frame, options.selection_tolerance))
 
-    fit_idx, test_idx = _split_samples(data.n_samples, options.reopt_samples, options.seed)
+    fit_idx, test_idx, held_out = split_samples(data.n_samples, options.reopt_samples, options.seed,
+                                                config.get("train"), samples)
     node_fits, node_check = [], None
     if not newton and options.fit_node:
         node_fits, fp_fit, node_check = _fit_nodes(store, network, data, sub, frame, kept, edge_fits,
@@ -175,7 +183,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
                                 else model.edges.log10_mass.detach().cpu().tolist())
         return result
 
-    reopt = store.run("reoptimise", fp_fit, do_reopt, log)
+    fp_reopt = _chain(fp_fit, options.fingerprint(*REOPT_OPTIONS))
+    reopt = store.run("reoptimise", fp_reopt, do_reopt, log)
     # Losses on held-out samples: network, symbolic and hybrid before / after re-optimisation.
     nodes, targets = _tensors(data, test_idx, torch.device("cpu"))
     before = _compose(network, data, edge_fits, node_fits, frame, kept, newton)[0]
@@ -190,7 +199,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         def do_hybrid():
             return _reoptimise_hybrid(hybrid, data, fit_idx, test_idx, options, device, out)
 
-        hyb = store.run("reoptimise_hybrid", fp_fit, do_hybrid, log)
+        hyb = store.run("reoptimise_hybrid", fp_reopt, do_hybrid, log)
         losses["hybrid, before re-optimisation"] = hyb["before"]
         losses["hybrid, after re-optimisation"] = hyb["after"]
         hybrid_formulas = hyb["formulas"]
@@ -206,7 +215,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         "edge_fits": {c: dict(f, readable=readable(f["equation"], f["variables"]))
                       for c, f in edge_fits.items()},
         "node_fits": [dict(f, readable=readable(f["equation"], f["variables"])) for f in node_fits],
-        "reoptimised_formulas": reopt["formulas"], "losses": losses, "warnings": warnings,
+        "reoptimised_formulas": reopt["formulas"], "losses": losses, "held_out": held_out,
+        "warnings": warnings,
     }
     if hybrid_formulas is not None:
         report["hybrid_edge_formulas"] = hybrid_formulas
@@ -259,7 +269,12 @@ def _revise(store, step: str, fp_fit: str, fits: dict, log, revise) -> tuple[dic
     if all(revised[c]["equation"] == f["equation"] for c, f in fits.items()):
         return revised, fp_fit
     chosen = json.dumps({c: f["equation"] for c, f in revised.items()}, sort_keys=True)
-    return revised, hashlib.sha256((fp_fit + chosen).encode()).hexdigest()[:16]
+    return revised, _chain(fp_fit, chosen)
+
+
+def _chain(fingerprint: str, more: str) -> str:
+    """A step's fingerprint from the one before it and what this step adds."""
+    return hashlib.sha256((fingerprint + more).encode()).hexdigest()[:16]
 
 
 def _fit_nodes(store, network, data: NBodyData, sub: NBodyData, frame, kept, edge_fits: dict,
@@ -302,6 +317,8 @@ def _fit_nodes(store, network, data: NBodyData, sub: NBodyData, frame, kept, edg
         return float((pred[..., j] - targets[..., j]).abs().mean())
 
     keyed = {f"prediction {j}": f for j, f in enumerate(fits)}
+    # Chosen on the re-optimisation samples: their count enters the fingerprint from here on.
+    fp = _chain(fp, options.fingerprint("reopt_samples"))
     chosen, fp = _revise(store, "node_choice", fp, keyed, log, lambda: choose_on_fresh(
         keyed, fresh_loss, options.selection_tolerance))
     return list(chosen.values()), fp, check
@@ -424,14 +441,6 @@ def _with_reoptimised(model: SymbolicGraphModel, reopt: dict) -> SymbolicGraphMo
     if reopt.get("log10_mass") is not None:
         out.edges.log10_mass.data = torch.tensor(reopt["log10_mass"], dtype=out.edges.log10_mass.dtype)
     return out
-
-
-def _split_samples(n: int, n_fit: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    perm = np.random.default_rng(seed + 7).permutation(n)
-    n_test = max(1, min(n // 5, 2000))
-    test = perm[:n_test]
-    fit = perm[n_test:n_test + n_fit] if n > n_test else perm
-    return np.sort(fit), np.sort(test)
 
 
 def _tensors(data: NBodyData, idx: np.ndarray, device) -> tuple[torch.Tensor, torch.Tensor]:

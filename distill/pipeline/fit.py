@@ -44,6 +44,11 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
     """
     from distill import SymbolicRegressor
 
+    y = np.asarray(y, dtype=np.float64)
+    bad = int(np.sum(~np.isfinite(y)))
+    if bad:
+        raise ValueError(f"{label}: {bad} of {y.size} values to fit are not finite; the network's "
+                         "output is NaN or infinite there (retrain it, or check the data)")
     scale = float(np.std(y)) or 1.0
     seconds = options.timeout_per_fit if timeout is None else timeout
     grammar = (list(options.binary_operators), list(options.unary_operators))
@@ -70,13 +75,16 @@ def fit_function(X: np.ndarray, y: np.ndarray, names: list[str], options: Explai
             progress=options.progress,
             verbosity=0,
         )
-        model.fit(X, np.asarray(y, dtype=np.float64) / scale, variable_names=list(names))
+        model.fit(X, y / scale, variable_names=list(names))
         fronts.append([(int(r.complexity), float(r.loss), str(r.equation))
                        for r in model.equations_.itertuples()])
     pareto = [
         {"complexity": cx, "loss": loss * scale, "score": score, "equation": unscaled(eq, scale)}
         for cx, loss, eq, score in merge_fronts(fronts)
     ]
+    if not pareto:
+        raise ValueError(f"{label}: the search found no equation with a finite loss in {seconds:g} s; "
+                         "give it more time (timeout_per_fit) or a wider grammar")
     best = pareto[choose_law(np.array([p["loss"] for p in pareto]),
                              np.array([p["score"] for p in pareto]), options.selection_tolerance)]
     return {

@@ -11,9 +11,9 @@ DEFAULT_UNARY = ["exp", "log"]
 # Cranmer et al. 2020 weighted ^, exp, log and IF by 3.
 DEFAULT_COMPLEXITY = {"^": 3, "exp": 3, "log": 3, "greater": 3, "cond": 3}
 EDGE_TARGETS = ("messages", "contributions")
-# Options added after runs were cached: left out of the fingerprints at their default, so those
-# runs still resume.
-_HASHED_WHEN_SET = {"edge_target": "messages"}
+#: Options that change no search's result: a resumed run with another value keeps its searches.
+REOPT_OPTIONS = ("reopt_steps", "reopt_lr", "reopt_samples", "fix_log10_mass")
+_NOT_HASHED_FOR_SEARCH = REOPT_OPTIONS + ("device", "procs", "progress")
 
 
 @dataclass
@@ -108,6 +108,12 @@ class ExplainOptions:
             raise ValueError(f"arithmetic_share: expected a share in [0, 1), got {self.arithmetic_share}")
         if self.edge_target not in EDGE_TARGETS:
             raise ValueError(f"edge_target: expected one of {EDGE_TARGETS}, got {self.edge_target!r}")
+        if int(self.reopt_samples) < 1:
+            raise ValueError(f"reopt_samples: expected at least 1, got {self.reopt_samples}")
+        if int(self.reopt_steps) < 0:
+            raise ValueError(f"reopt_steps: expected a count >= 0, got {self.reopt_steps}")
+        if int(self.seed) < 0:
+            raise ValueError(f"seed: expected a non-negative integer, got {self.seed}")
         if float(self.timeout_per_fit) <= 0:
             raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
 
@@ -127,13 +133,15 @@ class ExplainOptions:
             raise ValueError(f"options: unknown option {name!r}{hint}")
         return cls(**values)
 
+    def search_fingerprint(self) -> str:
+        """Hash of the options the searches depend on (not re-optimisation's, the device or
+        the worker count)."""
+        return self.fingerprint(*(f.name for f in fields(self) if f.name not in _NOT_HASHED_FOR_SEARCH))
+
     def fingerprint(self, *names: str) -> str:
         """Hash of the named options (all when none): a step reruns when its inputs change."""
         d = self.to_dict()
         if names:
             d = {k: d[k] for k in names}
         d.pop("progress", None)
-        for name, default in _HASHED_WHEN_SET.items():
-            if d.get(name) == default:
-                d.pop(name)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

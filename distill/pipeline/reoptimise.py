@@ -69,7 +69,9 @@ def reoptimise(model, nodes: torch.Tensor, targets: torch.Tensor, steps: int, lr
     before = node_mae(model, nodes, targets)
     gen = torch.Generator().manual_seed(seed)
     curve, skipped = [], 0
-    best_state, best = {k: v.detach().clone() for k, v in model.state_dict().items()}, before
+    # A start that is not finite on some sample (a log of a negative, say) is no bar to beat.
+    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    best = before if math.isfinite(before) else math.inf
     bar = tqdm(range(steps), disable=not progress, desc=desc, dynamic_ncols=True)
     for step in bar:
         idx = torch.randint(0, nodes.shape[0], (min(batch, nodes.shape[0]),), generator=gen)

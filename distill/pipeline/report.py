@@ -122,8 +122,11 @@ def markdown(r: dict) -> str:
             lines.append("With the constants re-optimised end to end: " + ", ".join(
                 f"{c}: {v:.5f}" for c, v in after["r2"].items())
                 + f"; recovered: **{'yes' if after['recovered_as_fitted'] else 'no'}**")
-    lines += ["", "## Losses (mean over nodes of the summed absolute error)", "",
-              "| model | loss |", "|---|---|"]
+    lines += ["", "## Losses (mean over nodes of the summed absolute error)", ""]
+    if r.get("held_out"):
+        lines += [f"Measured on {r['held_out']}, none of them recorded for the searches or "
+                  "used by re-optimisation.", ""]
+    lines += ["| model | loss |", "|---|---|"]
     for k, v in r["losses"].items():
         lines.append(f"| {k} | {v:.4g} |")
     if r.get("masses"):

@@ -6,18 +6,31 @@ else can be opened safely.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 
 class StepStore:
-    """Results of pipeline steps under ``folder/steps``, keyed by step name and fingerprint."""
+    """Results of pipeline steps under ``folder/steps``, keyed by step name and fingerprint.
 
-    def __init__(self, folder: str | Path):
+    ``source`` (see :func:`source_fingerprint`) enters every key: results computed from
+    another network or other data are never taken for this run's.
+    """
+
+    def __init__(self, folder: str | Path, source: str = ""):
         self.folder = Path(folder) / "steps"
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.source = source
+
+    def _key(self, fingerprint: str) -> str:
+        if not self.source:
+            return fingerprint
+        return hashlib.sha256(f"{fingerprint}:{self.source}".encode()).hexdigest()[:16]
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.json"
@@ -30,13 +43,13 @@ class StepStore:
             saved = json.loads(p.read_text())
         except json.JSONDecodeError:
             return None  # a step interrupted while writing: redo it
-        if saved.get("fingerprint") != fingerprint:
+        if not isinstance(saved, dict) or saved.get("fingerprint") != self._key(fingerprint):
             return None
-        return saved["result"]
+        return saved.get("result")
 
     def save(self, name: str, fingerprint: str, result: dict, seconds: float | None = None) -> None:
         tmp = self.path(name).with_suffix(".tmp")
-        doc = {"fingerprint": fingerprint, "result": result}
+        doc = {"fingerprint": self._key(fingerprint), "result": result}
         if seconds is not None:
             doc["seconds"] = float(seconds)
         tmp.write_text(json.dumps(doc, indent=1))
@@ -65,3 +78,24 @@ class StepStore:
         result = compute()
         self.save(name, fingerprint, result, time.perf_counter() - t0)
         return result
+
+
+def source_fingerprint(network, data) -> str:
+    """Hash of a network's weights and of the data's arrays: what every step starts from.
+
+    Retraining a run (new ``best.safetensors``) or explaining it on another file changes it,
+    so a resumed explain recomputes instead of mixing old formulas with a new network.
+    """
+    h = hashlib.sha256()
+    for name, tensor in sorted(network.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    for name in ("nodes", "targets", "edge_index", "true_force", "body_id"):
+        array = getattr(data, name, None)
+        h.update(name.encode())
+        if array is not None:
+            array = np.ascontiguousarray(array)
+            h.update(f"{array.dtype}{array.shape}".encode())
+            h.update(array.tobytes())
+    h.update(json.dumps(list(data.feature_names)).encode())
+    return h.hexdigest()[:16]

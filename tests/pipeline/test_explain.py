@@ -85,6 +85,58 @@ def test_changed_option_reruns_dependent_steps(spring_run, capsys):
     log = capsys.readouterr().out
     assert "[record] done before, skipped" in log
     assert "[reoptimise] ..." in log
+    # re-optimisation's settings leave the searches alone
+    assert "[fit_" in log and "[fit_node0] done before, skipped" in log
+    assert not any(line.startswith("[fit_") and line.endswith("...") for line in log.splitlines())
+
+
+def test_another_network_or_other_data_reruns_every_step(spring_run, tmp_path, capsys):
+    # Retraining a run or explaining it on another file must not reuse steps computed from
+    # the old network or data.
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    from distill.simulate.dataset import NBodyData
+
+    folder, data = spring_run
+    run = tmp_path / "run"
+    shutil.copytree(folder / "run", run)
+    out = tmp_path / "explain"
+    explain(run, data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    weights = load_file(str(run / "best.safetensors"))
+    first = sorted(weights)[0]
+    weights[first] = weights[first] * 1.01
+    save_file(weights, str(run / "best.safetensors"))
+    capsys.readouterr()
+    explain(run, data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    log = capsys.readouterr().out
+    assert "[record] ..." in log and "skipped" not in log, log
+    other = NBodyData(data.nodes[:250], data.targets[:250], data.feature_names,
+                      true_force=data.true_force[:250])
+    explain(run, data=other, out=out, options=ExplainOptions(**TINY))
+    log = capsys.readouterr().out
+    assert "[record] ..." in log and "skipped" not in log, log
+
+
+def test_losses_are_measured_on_validation_samples_nothing_was_fitted_on():
+    from distill.pipeline.samples import split_samples
+    from distill.train.loop import train_val_split
+
+    train = {"val_fraction": 0.2, "seed": 3}
+    recorded = np.arange(0, 1000, 7)
+    fit, test, where = split_samples(1000, 300, 0, train, recorded)
+    train_idx, val_idx = train_val_split(1000, 0.2, 3)
+    assert len(test) == 200 - len(np.intersect1d(val_idx, recorded))
+    assert set(test) <= set(val_idx) and not set(test) & set(recorded)
+    assert set(fit) <= set(train_idx) and not set(fit) & set(recorded) and len(fit) == 300
+    assert "validation split" in where
+    # without the run's split: a random subset, still apart from the fit and recorded samples
+    fit, test, where = split_samples(1000, 300, 0, None, recorded)
+    assert len(test) == 200 and not set(test) & (set(fit) | set(recorded))
+    assert "no validation split" in where
+    with pytest.raises(ValueError, match="reopt_samples"):
+        split_samples(1000, 0, 0, train, recorded)
 
 
 def test_reoptimisation_recovers_perturbed_constants():
@@ -111,6 +163,24 @@ def test_reoptimisation_recovers_perturbed_constants():
                                node_vars, 2)
     result = reoptimise(model, nodes, targets, steps=300, lr=2e-2, progress=False)
     assert result["after"] < 0.2 * result["before"]
+
+
+def test_reoptimisation_keeps_progress_from_a_start_that_is_not_finite():
+    # sqrt(x - c) with c = 0.1 above the smallest x: the starting loss is NaN; the finite
+    # minibatches move c toward the truth (0), past the smallest x, and that state is kept.
+    class Root(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c = torch.nn.Parameter(torch.tensor(0.1))
+
+        def forward(self, nodes):
+            return torch.sqrt(nodes - self.c)
+
+    x = torch.linspace(0.05, 4.0, 200).reshape(-1, 1, 1)
+    model = Root()
+    result = reoptimise(model, x, torch.sqrt(x), steps=300, lr=1e-2, progress=False, batch=8)
+    assert not np.isfinite(result["before"])
+    assert np.isfinite(result["after"]) and float(model.c.detach()) < 0.05
 
 
 def test_fixed_reference_mass_stays_and_keeps_ratios():
@@ -258,3 +328,15 @@ def test_contributions_need_a_node_model(tmp_path):
     with pytest.raises(ValueError, match="edge_target: 'contributions' needs a node model"):
         explain(tmp_path / "run", data=data, out=tmp_path / "x",
                 options=ExplainOptions(**dict(TINY, edge_target="contributions")))
+    # Its messages are the force, one per axis: other counts fail before any search.
+    with pytest.raises(ValueError, match="n_components: a run with Newton.s law .* expected 2, got 3"):
+        explain(tmp_path / "run", data=data, out=tmp_path / "y",
+                options=ExplainOptions(**dict(TINY, n_components=3)))
+    assert not (tmp_path / "y" / "steps" / "record.json").exists()
+
+
+def test_skipping_the_node_fit_needs_a_run_without_node_model(spring_run, tmp_path):
+    folder, data = spring_run
+    with pytest.raises(ValueError, match="fit_node: False leaves the symbolic model without"):
+        explain(folder / "run", data=data, out=tmp_path / "x",
+                options=ExplainOptions(**dict(TINY, fit_node=False)))

@@ -1,6 +1,7 @@
 """fit_function searches on the standardised target and reports in the target's units."""
 
 import numpy as np
+import pytest
 
 from distill.expr import evaluate, parse
 from distill.pipeline.fit import fit_function, unscaled
@@ -72,3 +73,11 @@ def test_arithmetic_share_is_validated():
 
     with pytest.raises(ValueError, match="arithmetic_share: expected a share in \\[0, 1\\), got 1.0"):
         ExplainOptions(arithmetic_share=1.0)
+
+
+def test_values_that_are_not_finite_name_the_component():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    y = X[:, 0].copy()
+    y[[3, 7]] = np.nan
+    with pytest.raises(ValueError, match="message e4: 2 of 50 values to fit are not finite"):
+        fit_function(X, y, ["a", "b"], ExplainOptions(timeout_per_fit=1, progress=False), 0, "message e4")

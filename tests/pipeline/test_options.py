@@ -1,7 +1,5 @@
 """ExplainOptions: validation and the fingerprints that decide which steps rerun."""
 
-import hashlib
-import json
 
 import pytest
 
@@ -13,15 +11,17 @@ def test_edge_target_is_validated():
         ExplainOptions(edge_target="forces")
 
 
-def test_edge_target_at_its_default_leaves_fingerprints_as_before():
-    # Runs cached before the option existed hashed every other option; they must still resume.
-    d = ExplainOptions().to_dict()
-    d.pop("progress")
-    d.pop("edge_target")
-    before = hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
-    assert ExplainOptions().fingerprint() == before
-    assert ExplainOptions(edge_target="contributions").fingerprint() != before
-    assert (ExplainOptions().fingerprint("n_edges", "seed", "edge_target")
-            == ExplainOptions().fingerprint("n_edges", "seed"))
-    assert (ExplainOptions(edge_target="contributions").fingerprint("n_edges", "seed", "edge_target")
-            != ExplainOptions().fingerprint("n_edges", "seed"))
+def test_searches_are_keyed_on_the_search_options_only():
+    base = ExplainOptions()
+    assert ExplainOptions(reopt_steps=5, reopt_lr=0.1, reopt_samples=10, device="cpu",
+                          procs=1).search_fingerprint() == base.search_fingerprint()
+    assert ExplainOptions(reopt_steps=5).fingerprint() != base.fingerprint()
+    for changed in (dict(maxsize=12), dict(seed=1), dict(edge_target="contributions"),
+                    dict(n_components=3), dict(timeout_per_fit=5.0)):
+        assert ExplainOptions(**changed).search_fingerprint() != base.search_fingerprint(), changed
+
+
+@pytest.mark.parametrize("name, value", [("reopt_samples", 0), ("reopt_steps", -1), ("seed", -2)])
+def test_counts_and_seed_are_validated(name, value):
+    with pytest.raises(ValueError, match=f"{name}: expected"):
+        ExplainOptions(**{name: value})
