@@ -29,8 +29,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from distill.pipeline.alignment import linear_fit  # noqa: E402
-from distill.record import force_alignment, record_contributions, record_messages  # noqa: E402
+from distill.pipeline.alignment import force_alignment, linear_fit  # noqa: E402
+from distill.record import record_contributions, record_messages  # noqa: E402
 from distill.simulate import simulate_samples  # noqa: E402
 from distill.train import TrainConfig, train  # noqa: E402
 from distill.train.loop import evaluate  # noqa: E402

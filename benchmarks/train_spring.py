@@ -19,7 +19,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from distill.record import force_alignment, record_messages  # noqa: E402
+from distill.pipeline.alignment import force_alignment  # noqa: E402
+from distill.record import record_messages  # noqa: E402
 from distill.simulate import simulate_samples  # noqa: E402
 from distill.train import TrainConfig, available_cpus, configure_threads, train  # noqa: E402
 from models import GraphNetwork, make_batch  # noqa: E402

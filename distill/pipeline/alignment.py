@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from distill.pipeline.select import component_scores, keep_components
+
 
 def linear_fit(values: np.ndarray, force: np.ndarray) -> dict:
     """Least squares ``values ~ force @ a + b``; returns coefficients, bias and R^2.
@@ -30,3 +32,12 @@ def align_components(frame, kept: list[str], true_force: np.ndarray) -> dict:
     """For each kept component, its linear fit on the true force components (Table 1's R^2)."""
     force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
     return {c: linear_fit(frame[c].to_numpy(np.float64), force) for c in kept}
+
+
+def force_alignment(frame, true_force: np.ndarray, count: int | None = None) -> dict[str, float]:
+    """R^2 of each of the ``count`` (default: the force's dimension) most significant message
+    components (:func:`distill.pipeline.select.component_scores`) as a linear function of the
+    true force: the paper's Table 1 figure for a recorded table."""
+    force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
+    kept = keep_components(component_scores(frame), force.shape[1] if count is None else count)
+    return {c: fit["r2"] for c, fit in align_components(frame, kept, force).items()}

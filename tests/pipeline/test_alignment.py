@@ -1,8 +1,10 @@
 """Message/force alignment: a linear fit whose R^2 does not depend on the messages' size."""
 
 import numpy as np
+import pandas as pd
+import pytest
 
-from distill.pipeline.alignment import linear_fit
+from distill.pipeline.alignment import force_alignment, linear_fit
 
 
 def test_linear_fit_recovers_mixing_and_is_scale_free():
@@ -24,3 +26,17 @@ def test_linear_fit_recovers_mixing_and_is_scale_free():
     # on a silent network's messages) is still a constant, not a perfect fit.
     near = np.full(1000, 6.853787e-09) * (1 + 1e-16 * rng.choice([-1, 0, 1], size=1000))
     assert linear_fit(near, force)["r2"] == 0.0
+
+
+def test_alignment_of_a_force_like_message():
+    rng = np.random.default_rng(0)
+    force = rng.normal(size=(500, 2))
+    frame = pd.DataFrame({
+        "e0": 0.1 * rng.normal(size=500),                    # small, noise
+        "e1": 2 * force[:, 0] - force[:, 1] + 0.5,          # a linear image of the force
+        "e2": force[:, 1] + 0.1 * rng.normal(size=500),     # nearly one
+    })
+    r2 = force_alignment(frame, force)  # the top 2 by standard deviation
+    assert list(r2) == ["e1", "e2"]
+    assert r2["e1"] == pytest.approx(1.0)
+    assert 0.95 < r2["e2"] < 1.0

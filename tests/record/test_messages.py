@@ -6,7 +6,7 @@ import torch
 from torch_geometric.data import Data
 from torch_geometric.nn import MessagePassing
 
-from distill.record import force_alignment, record_messages, significant_components
+from distill.record import record_messages
 from distill.simulate import simulate
 from models import GraphNetwork
 
@@ -94,22 +94,6 @@ def test_works_for_a_user_model_with_generic_names():
     graph = Data(x=x, edge_index=edges)
     with pytest.raises(TypeError, match="model: expected a module containing"):
         record_messages(torch.nn.Linear(2, 2), graph)
-
-
-def test_alignment_of_a_force_like_message():
-    rng = np.random.default_rng(0)
-    force = rng.normal(size=(500, 2))
-    import pandas as pd
-
-    frame = pd.DataFrame({
-        "e0": 0.1 * rng.normal(size=500),                    # small, noise
-        "e1": 2 * force[:, 0] - force[:, 1] + 0.5,          # a linear image of the force
-        "e2": force[:, 1] + 0.1 * rng.normal(size=500),     # nearly one
-    })
-    assert significant_components(frame, 2) == ["e1", "e2"]
-    r2 = force_alignment(frame, force)
-    assert r2["e1"] == pytest.approx(1.0)
-    assert 0.95 < r2["e2"] < 1.0
 
 
 def test_hamiltonian_pair_energies_are_recorded(data):
