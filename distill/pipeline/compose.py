@@ -19,13 +19,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from distill.expr import Expression, parse
+from distill.expr import Expression
 from distill.expr.export_torch import ExpressionModule
 from models.batch import make_batch
-
-
-def formula(equation: str, variables: list[str]) -> Expression:
-    return parse(equation, variables)
 
 
 class EdgeFeatures(nn.Module):

@@ -39,6 +39,7 @@ from distill.pipeline.select import (
     SILENT_FRACTION,
     component_scores,
     keep_components,
+    message_columns,
     silent_components,
     strong_left_out,
 )
@@ -399,7 +400,7 @@ def _compose(network, data: NBodyData, edge_fits: dict, node_fits: list, frame, 
                                   data.targets.shape[-1], newton=newton)
     hybrid = None
     if with_hybrid and not newton and getattr(network, "node_mlp", None) is not None:
-        means = np.array([frame[c].mean() for c in frame.columns if c.startswith("e") and c[1:].isdigit()])
+        means = np.array([frame[c].mean() for c in message_columns(frame)])
         hybrid = HybridGraphModel(network, symbolic, means)
     return symbolic, hybrid
 
