@@ -15,6 +15,8 @@ Shapes: ``nodes`` (n_graphs, n_bodies, n_features) -> (n_graphs, n_bodies, n_tar
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import torch
 from torch import nn
@@ -137,7 +139,10 @@ class HybridGraphModel(nn.Module):
         if getattr(network, "node_mlp", None) is None:
             raise ValueError("network: a hybrid needs a node MLP (not available with Newton's law)")
         self.network = network
-        self.symbolic = symbolic
+        self.symbolic = copy.deepcopy(symbolic)
+        if getattr(network, "log10_mass", None) is not None and self.symbolic.edges.log10_mass is not None:
+            # One learned mass per body, read by the edge formulas and the node MLP alike.
+            self.symbolic.edges.log10_mass = network.log10_mass
         self.kept = [int(c[1:]) for c in symbolic.components]
         self.register_buffer("means", torch.as_tensor(message_means, dtype=torch.get_default_dtype()))
 

@@ -422,7 +422,7 @@ def _reoptimise_hybrid(hybrid, data: NBodyData, fit_idx, test_idx, options: Expl
     model.to(device)
     result = reoptimise(model, nodes, targets, options.reopt_steps, options.reopt_lr,
                         options.progress, seed=options.seed, network_lr=0.1 * options.reopt_lr,
-                        desc="re-optimise hybrid")
+                        fix_log10_mass=options.fix_log10_mass, desc="re-optimise hybrid")
     model.cpu()
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(out / "hybrid.safetensors"))
     return {"before": before, "after": node_mae(model, test_nodes, test_targets),

@@ -270,6 +270,34 @@ def test_hybrid_network_parameters_train_at_their_own_rate():
     assert out["after"] < out["before"]  # the constant alone still moved
 
 
+def test_hybrid_of_a_network_with_learned_masses_has_one_mass_per_body():
+    # The edge formulas and the node MLP read the same learned masses: one parameter, which
+    # re-optimisation moves once, and fix_log10_mass holds.
+    from distill.pipeline.compose import HybridGraphModel
+    from models.graph_network import GraphNetwork
+
+    data = simulate_samples(20, steps_per_sim=5, law="spring", dim=2, n_bodies=3, seed=0)
+    names = [n for n in data.feature_names if n != "m"]
+    nodes = data.nodes[..., [data.feature_names.index(n) for n in names]]
+    network = GraphNetwork(names, 2, variant="bottleneck", hidden=8, layers=1, n_body_ids=3)
+    body_id = np.arange(3)
+    edges = EdgeFeatures(names, data.graph_edges(), network.log10_mass.detach(), body_id)
+    vars_ = ["dx", "dy", "r", "m_j"]
+    formulas = {"e0": parse("m_j * dx / r", vars_), "e1": parse("m_j * dy / r", vars_)}
+    symbolic = SymbolicGraphModel(edges, formulas, {"e0": vars_, "e1": vars_},
+                                  [parse("E0", ["E0"]), parse("E1", ["E1"])], [["E0"], ["E1"]], 2)
+    hybrid = HybridGraphModel(network, symbolic, np.zeros(2))
+    masses = [n for n, _ in hybrid.named_parameters() if "log10_mass" in n]
+    assert masses == ["network.log10_mass"]
+    assert symbolic.edges.log10_mass is not network.log10_mass  # the symbolic model keeps its own
+    x = torch.as_tensor(nodes, dtype=torch.float32)
+    start = network.log10_mass.detach().clone()
+    reoptimise(hybrid, x, torch.as_tensor(data.targets, dtype=torch.float32), steps=5, lr=1e-1,
+               progress=False, fix_log10_mass={0: float(start[0])})
+    moved = network.log10_mass.detach()
+    assert moved[0] == start[0] and not torch.equal(moved[1:], start[1:])
+
+
 def test_node_formulas_offered_are_kept_only_if_the_composed_model_does_better(spring_run, monkeypatch):
     import importlib
 
