@@ -90,13 +90,22 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
                          "Newton's law built in, so its messages already are the forces (use "
                          "'messages')")
 
+    table = out / "messages.csv"
+
     def do_record():
         frame, samples = record_edges(network, data, options.n_edges, options.seed, contributions)
-        frame.to_csv(out / "messages.csv", index=False)
-        return {"samples": samples.tolist(), "n_rows": len(frame)}
+        tmp = table.with_suffix(".tmp")
+        frame.to_csv(tmp, index=False)
+        tmp.replace(table)
+        return {"samples": samples.tolist(), "n_rows": len(frame), "sha256": _file_hash(table)}
 
-    rec = store.run("record", options.fingerprint("n_edges", "seed", "edge_target"), do_record, log)
-    frame = pd.read_csv(out / "messages.csv")
+    fp_record = options.fingerprint("n_edges", "seed", "edge_target")
+    rec = store.run("record", fp_record, do_record, log)
+    if not table.exists() or rec.get("sha256") != _file_hash(table):
+        # The table was rewritten (or lost) since this step was saved: record again.
+        store.forget("record")
+        rec = store.run("record", fp_record, do_record, log)
+    frame = pd.read_csv(table)
     samples = np.asarray(rec["samples"])
     sub = data.subset(samples)
 
@@ -271,6 +280,10 @@ def _revise(store, step: str, fp_fit: str, fits: dict, log, revise) -> tuple[dic
         return revised, fp_fit
     chosen = json.dumps({c: f["equation"] for c, f in revised.items()}, sort_keys=True)
     return revised, _chain(fp_fit, chosen)
+
+
+def _file_hash(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else None
 
 
 def _chain(fingerprint: str, more: str) -> str:

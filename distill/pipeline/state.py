@@ -55,6 +55,10 @@ class StepStore:
         tmp.write_text(json.dumps(doc, indent=1))
         tmp.replace(self.path(name))
 
+    def forget(self, name: str) -> None:
+        """Drop step ``name``'s saved result: the next :meth:`run` computes it again."""
+        self.path(name).unlink(missing_ok=True)
+
     def seconds(self) -> dict[str, float]:
         """Compute time of each saved step (when it was computed, not when it was resumed)."""
         out = {}

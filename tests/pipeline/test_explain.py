@@ -119,6 +119,22 @@ def test_another_network_or_other_data_reruns_every_step(spring_run, tmp_path, c
     assert "[record] ..." in log and "skipped" not in log, log
 
 
+def test_a_rewritten_table_is_recorded_again(spring_run, tmp_path, capsys):
+    # messages.csv changed after its step was saved (an interrupted run with other options
+    # wrote it): the saved step no longer describes it, so recording runs again.
+    folder, _ = spring_run
+    out = tmp_path / "explain"
+    explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    table = out / "messages.csv"
+    rows = table.read_text().splitlines()
+    table.write_text("\n".join(rows[: len(rows) // 2]) + "\n")
+    capsys.readouterr()
+    explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    log = capsys.readouterr().out
+    assert "[record] ..." in log
+    assert len(table.read_text().splitlines()) == len(rows)
+
+
 def test_losses_are_measured_on_validation_samples_nothing_was_fitted_on():
     from distill.pipeline.samples import split_samples
     from distill.train.loop import train_val_split
