@@ -26,6 +26,7 @@ class StepStore:
         self.folder = Path(folder) / "steps"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.source = source
+        self.used: list[str] = []
 
     def _key(self, fingerprint: str) -> str:
         if not self.source:
@@ -60,12 +61,13 @@ class StepStore:
         self.path(name).unlink(missing_ok=True)
 
     def seconds(self) -> dict[str, float]:
-        """Compute time of each saved step (when it was computed, not when it was resumed)."""
+        """Compute time of each step this run used (when it was computed, not when it was
+        resumed); results left by runs with other options are not among them."""
         out = {}
-        for p in sorted(self.folder.glob("*.json")):
+        for p in (self.path(name) for name in self.used):
             try:
                 doc = json.loads(p.read_text())
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, FileNotFoundError):
                 continue
             if isinstance(doc.get("seconds"), (int, float)):
                 out[p.stem] = float(doc["seconds"])
@@ -73,6 +75,8 @@ class StepStore:
 
     def run(self, name: str, fingerprint: str, compute: Callable[[], dict], log=print) -> dict:
         """The saved result of step ``name``, or compute, save and return it."""
+        if name not in self.used:
+            self.used.append(name)
         done = self.load(name, fingerprint)
         if done is not None:
             log(f"[{name}] done before, skipped")
