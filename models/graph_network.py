@@ -200,7 +200,12 @@ class GraphNetwork(MessagePassing):
     def update(self, aggr_out: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         if self.newton:
             return aggr_out / h[:, self.mass_index : self.mass_index + 1]
-        return self.node_mlp(torch.cat([h[:, self.edge_feature_index], aggr_out], dim=-1))
+        return self.node_model(h, aggr_out)
+
+    def node_model(self, h: torch.Tensor, summed: torch.Tensor) -> torch.Tensor:
+        """The node MLP on a node's own features (``h`` rows, as from :meth:`node_inputs`) and
+        its summed messages."""
+        return self.node_mlp(torch.cat([h[:, self.edge_feature_index], summed], dim=-1))
 
     def edge_contributions(self, x: torch.Tensor, edge_index: torch.Tensor,
                            body_id: torch.Tensor | None = None) -> torch.Tensor:
@@ -223,9 +228,8 @@ class GraphNetwork(MessagePassing):
             return msg / h[recv, self.mass_index : self.mass_index + 1]
         summed = torch.zeros(h.shape[0], msg.shape[1], dtype=msg.dtype, device=msg.device)
         summed = summed.index_add(0, recv, msg)
-        own = h[recv][:, self.edge_feature_index]
-        full = self.node_mlp(torch.cat([own, summed[recv]], dim=-1))
-        return full - self.node_mlp(torch.cat([own, summed[recv] - msg], dim=-1))
+        own = h[recv]
+        return self.node_model(own, summed[recv]) - self.node_model(own, summed[recv] - msg)
 
     def loss_terms(self, batch: GraphBatch) -> tuple[torch.Tensor, torch.Tensor]:
         """Prediction (n_nodes, n_targets) and penalty for a :class:`GraphBatch`."""

@@ -157,5 +157,5 @@ class HybridGraphModel(nn.Module):
         h = nodes.reshape(-1, n_features).to(full.dtype)
         ids = self.symbolic.edges.body_id
         h = net.node_inputs(h, None if ids is None else ids.repeat(n_graphs))
-        out = net.node_mlp(torch.cat([h[:, net.edge_feature_index], summed], dim=-1))
+        out = net.node_model(h, summed)
         return out.reshape(n_graphs, n_bodies, -1)
