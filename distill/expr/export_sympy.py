@@ -38,11 +38,14 @@ def to_sympy(expr: Expression, variable_names=None, *, constants_as_symbols: boo
     return (stack[0], consts) if constants_as_symbols else stack[0]
 
 
+def round_floats(expr: sympy.Expr, digits: int) -> sympy.Expr:
+    """``expr`` with every number rounded to ``digits`` significant digits (for people)."""
+    return expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})
+
+
 def to_latex(expr: Expression, variable_names=None, precision: int = 4) -> str:
     """LaTeX for the expression, constants rounded to ``precision`` significant digits."""
-    s = to_sympy(expr, variable_names)
-    s = s.xreplace({f: sympy.Float(f, precision) for f in s.atoms(sympy.Float)})
-    return sympy.latex(s)
+    return sympy.latex(round_floats(to_sympy(expr, variable_names), precision))
 
 
 _FUNCTIONS = {

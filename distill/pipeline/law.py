@@ -42,6 +42,7 @@ import sympy
 from scipy.optimize import minimize
 
 from distill.expr import Expression, evaluate, to_sympy
+from distill.expr.export_sympy import round_floats
 from distill.expr.switches import switch_constants
 from distill.pipeline.alignment import linear_fit
 from distill.pipeline.candidates import scan_switches
@@ -156,7 +157,7 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
             label = "F" if not factor else f"(F/{factor})" if " " not in factor else f"(F/({factor}))"
             for k, axis in enumerate("xyz"[:dim]):
                 expr = sum(float(inv[k, j]) * (syms[j] - float(b[j])) for j in range(dim))
-                comps[f"{label}_{axis}"] = str(_round(sympy.simplify(sympy.expand(expr)), digits))
+                comps[f"{label}_{axis}"] = str(round_floats(sympy.simplify(sympy.expand(expr)), digits))
             out["in_force_components"] = comps
     return out
 
@@ -250,5 +251,3 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
     return 1.0 - best
 
 
-def _round(expr, digits: int):
-    return expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})

@@ -6,16 +6,13 @@ import json
 import math
 from pathlib import Path
 
-import sympy
-
 from distill.expr import parse, to_sympy
+from distill.expr.export_sympy import round_floats
 
 
 def readable(equation: str, variables: list[str], digits: int = 4) -> str:
     """The equation with constants rounded, through sympy (for people, not for parsing)."""
-    s = to_sympy(parse(equation, variables))
-    s = s.xreplace({f: sympy.Float(f, digits) for f in s.atoms(sympy.Float)})
-    return str(s)
+    return str(round_floats(to_sympy(parse(equation, variables)), digits))
 
 
 def part_name(column: str) -> str:
