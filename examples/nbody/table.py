@@ -146,7 +146,7 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
             lines.append(
                 f"| {r['cell']} | {r['samples']:,} ({r.get('steps_per_sim', 100)}) | "
                 f"{t['seconds']:.0f} ({t['epochs']}, "
-                f"{t['best_val']:.3g}) | {r['explain']['seconds']:.0f} | "
+                f"{t['best_val']:.3g}{_penalty(r)}) | {r['explain']['seconds']:.0f} | "
                 f"{'yes' if recovered(r) else 'no'} ({'yes' if as_fitted else 'no'}{after}) | {fr2} | "
                 f"{soft0} | {wide} | "
                 f"{losses['network']:.3g} / {sym} / {hyb} |")
@@ -194,3 +194,13 @@ def _contributions_table(messages: dict, contributions: dict) -> list[str]:
               f"from the contributions in {con[0]} ({con[1]}), either way in {either[0]} "
               f"({either[1]}).", ""]
     return lines
+
+
+def _penalty(row: dict) -> str:
+    """The penalty weight a penalised cell trained with (KL rows without one used 1)."""
+    t = row["train"]
+    if row["variant"] == "l1" and t.get("l1_weight") is not None:
+        return f"; L1 {t['l1_weight']:g}"
+    if row["variant"] == "kl":
+        return f"; KL {t.get('kl_weight') or 1.0:g}"
+    return ""
