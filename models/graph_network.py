@@ -31,7 +31,9 @@ class GraphNetwork(MessagePassing):
     ``l1`` (100, penalty ``w sum |e|``, w = 1e-2) and ``kl`` (``phi_e`` gives 100 means and 100
     log-variances; messages are sampled while training and equal the means in eval mode;
     penalty ``w sum KL(N(mu, sigma^2) || N(0, 1))``, w = 1). Penalties are summed over edges and
-    components and divided by the number of nodes.
+    components and divided by the number of nodes. Cranmer et al. divide a graph's sum by its
+    number of bodies n and weigh it against the graph's summed error, n nodes' worth: their
+    weight w is w / n here (their KL's 1 is 0.25 on 4-body graphs).
 
     With ``newton=True`` the message is the force on i from j, made antisymmetric,
     ``e_ij = phi_e(i, j) - phi_e(j, i)`` with ``msg_dim`` = spatial dim, and the prediction
