@@ -2,7 +2,8 @@
 
 A run directory holds ``config.json`` (model name and keywords, training settings, epoch,
 history, scheduler state), ``model.safetensors`` (last epoch), ``best.safetensors`` (best
-validation loss) and ``optimizer.safetensors``.
+validation loss), ``optimizer.safetensors`` and ``rng.safetensors`` (the random generators'
+states, so that a resumed run draws what the uninterrupted one would have).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from safetensors.torch import load_file, save_file
 from models import build_model
 
 CONFIG = "config.json"
+RNG = "rng.safetensors"
 
 
 def _tensors(module: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -26,11 +28,15 @@ def save_weights(path: str | Path, model: torch.nn.Module) -> None:
     save_file(_tensors(model), str(path))
 
 
-def save_checkpoint(run_dir: str | Path, model, optimizer, scheduler, state: dict) -> None:
-    """Write the last weights, optimizer tensors and ``state`` (JSON-able) to ``run_dir``."""
+def save_checkpoint(run_dir: str | Path, model, optimizer, scheduler, state: dict,
+                    rng: dict[str, torch.Tensor] | None = None) -> None:
+    """Write the last weights, optimizer tensors, the generators' states ``rng`` (name to
+    byte tensor) and ``state`` (JSON-able) to ``run_dir``."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     save_weights(run_dir / "model.safetensors", model)
+    if rng:
+        save_file({k: v.contiguous() for k, v in rng.items()}, str(run_dir / RNG))
     opt = optimizer.state_dict()
     flat = {
         f"{index}.{name}": value.detach().cpu().contiguous()
@@ -71,6 +77,13 @@ def restore_optimizer(run_dir: str | Path, optimizer, scheduler, config: dict) -
     saved = {k: v for k, v in config["scheduler"].items()
              if k not in ("total_steps", "_schedule_phases")}
     scheduler.load_state_dict(saved)
+
+
+def restore_rng(run_dir: str | Path) -> dict[str, torch.Tensor]:
+    """The generators' states saved with the last checkpoint; empty for runs saved before
+    they were kept (such a run resumes with freshly seeded generators)."""
+    path = Path(run_dir) / RNG
+    return load_file(str(path)) if path.is_file() else {}
 
 
 def load_model(run_dir: str | Path, which: str = "best", device="cpu") -> torch.nn.Module:

@@ -14,7 +14,13 @@ from tqdm.auto import tqdm
 
 from distill.simulate.dataset import NBodyData
 from distill.train.augment import augment
-from distill.train.checkpoint import read_config, restore_optimizer, save_checkpoint, save_weights
+from distill.train.checkpoint import (
+    read_config,
+    restore_optimizer,
+    restore_rng,
+    save_checkpoint,
+    save_weights,
+)
 from distill.train.config import TrainConfig, model_config
 from distill.train.device import calibrate_threads, configure_threads, pick_device
 from distill.train.schedule import TimeOneCycle
@@ -77,17 +83,18 @@ def train(
     steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
     optimizer, scheduler = _optimizer(model, config, steps_per_epoch)
 
-    start_epoch, history, best_val, already = 0, [], math.inf, 0.0
+    start_epoch, history, best_val, already, bad = 0, [], math.inf, 0.0, 0
     if saved is not None:
         model.load_state_dict(load_file(str(run_dir / "model.safetensors"), device=str(device)))
         restore_optimizer(run_dir, optimizer, scheduler, saved)
         start_epoch, history, best_val = saved["epoch"] + 1, saved["history"], saved["best_val"]
-        already = _seconds_done(saved)
+        already, bad = _seconds_done(saved), saved.get("bad_epochs", 0)
+        _set_rng(restore_rng(run_dir), generator, device)
 
     state = {"model": model_name, "model_config": kwargs, "train": config.to_dict(),
              "feature_names": list(data.feature_names)}
     # time_limit counts the whole run: a resumed run has only what is left of it.
-    started, seen, stopped, bad = time.perf_counter() - already, 0, "epochs", 0
+    started, seen, stopped = time.perf_counter() - already, 0, "epochs"
     # A time-scheduled run is measured in seconds (its epoch count is only a cap).
     timed = config.schedule == "time"
     total = config.time_limit if timed else steps_per_epoch * (config.epochs - start_epoch)
@@ -131,7 +138,8 @@ def train(
         elif scale >= 1.0:
             bad += 1
         save_checkpoint(run_dir, model, optimizer, scheduler,
-                        dict(state, epoch=epoch, history=history, best_val=best_val))
+                        dict(state, epoch=epoch, history=history, best_val=best_val,
+                             bad_epochs=bad), _get_rng(generator, device))
         if bad >= config.patience:
             stopped = "early stopping"
             break
@@ -228,6 +236,25 @@ def _seconds_done(saved: dict) -> float:
     if elapsed is None and saved.get("history"):
         elapsed = saved["history"][-1].get("seconds")
     return float(elapsed or 0.0)
+
+
+def _get_rng(generator: torch.Generator, device: torch.device) -> dict[str, torch.Tensor]:
+    """The states a resumed run needs to draw what this one would: the shuffling and
+    augmentation generator, and torch's own (a KL model's samples), CUDA's on a GPU."""
+    states = {"generator": generator.get_state(), "torch": torch.get_rng_state()}
+    if device.type == "cuda":
+        states["cuda"] = torch.cuda.get_rng_state(device)
+    return states
+
+
+def _set_rng(states: dict[str, torch.Tensor], generator: torch.Generator,
+             device: torch.device) -> None:
+    if "generator" in states:
+        generator.set_state(states["generator"])
+    if "torch" in states:
+        torch.set_rng_state(states["torch"])
+    if "cuda" in states and device.type == "cuda":
+        torch.cuda.set_rng_state(states["cuda"], device)
 
 
 def _out_of_time(config: TrainConfig, started: float) -> bool:

@@ -72,6 +72,51 @@ def test_resume_continues_from_the_saved_epoch(spring, tmp_path):
     assert resumed.best_val <= first.best_val
 
 
+def train_cut_after_epoch_1(data, run_dir, config, monkeypatch):
+    """Train until epoch 1's checkpoint is saved, then stop as an interrupted run does."""
+    import distill.train.loop as loop
+
+    real = loop.save_checkpoint
+
+    def interrupt_after_epoch_1(run_dir, model, optimizer, scheduler, state, *rng):
+        real(run_dir, model, optimizer, scheduler, state, *rng)
+        if state["epoch"] == 1:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(loop, "save_checkpoint", interrupt_after_epoch_1)
+        with pytest.raises(KeyboardInterrupt):
+            train(data, run_dir, config)
+
+
+@pytest.mark.parametrize("variant", ["standard", "kl"])
+def test_interrupted_run_resumes_to_the_same_weights(spring, tmp_path, monkeypatch, variant):
+    # An interruption after an epoch's checkpoint, then a resume, ends where an uninterrupted
+    # run does: the same shuffles and augmentation draws (the shuffling generator), the same
+    # KL samples (torch's own generator) and the same early-stopping count.
+    from safetensors.torch import load_file
+
+    config = tiny(variant=variant, epochs=5, augment="translate", patience=2)
+    straight = train(spring, tmp_path / "straight", config)
+    train_cut_after_epoch_1(spring, tmp_path / "cut", config, monkeypatch)
+    resumed = train(spring, tmp_path / "cut", config, resume=True)
+    assert [h["val_loss"] for h in resumed.history] == [h["val_loss"] for h in straight.history]
+    assert resumed.stopped == straight.stopped
+    a = load_file(str(tmp_path / "straight" / "model.safetensors"))
+    b = load_file(str(tmp_path / "cut" / "model.safetensors"))
+    for k in a:
+        torch.testing.assert_close(a[k], b[k], rtol=0, atol=0)
+
+
+def test_resume_keeps_the_early_stopping_count(spring, tmp_path, monkeypatch):
+    # lr 0: no epoch after the first improves; patience 2 stops after epoch 2 whether or not
+    # the run was cut after epoch 1.
+    config = tiny(epochs=50, lr=0.0, patience=2)
+    train_cut_after_epoch_1(spring, tmp_path / "cut", config, monkeypatch)
+    resumed = train(spring, tmp_path / "cut", config, resume=True)
+    assert resumed.stopped == "early stopping" and len(resumed.history) == 3
+
+
 def test_resumed_timed_run_keeps_to_what_is_left_of_its_time(spring, tmp_path):
     # A time-scheduled run whose saved clock shows its budget spent: the resume runs one step
     # (one more epoch record), not another full time_limit.
