@@ -111,11 +111,15 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
             f["coef"] = f["coef"][:dim]
             X = frame[variables[c]].to_numpy(np.float64)[ok]
             y = frame[c].to_numpy(np.float64)[ok] if c in frame.columns else None
-            f["r2_refit"] = max(f["r2"], refit_r2(formulas[c], X, basis[ok], y)) if refit else f["r2"]
-            f["force_share"] = _force_share(values[ok, k], basis[ok, dim:], f["r2_refit"])
+            # As fitted, and with the constants refitted: the better of the two (R^2 and
+            # force share at the same constants).
+            fitted = (f["r2"], _force_share(values[ok, k], basis[ok, dim:], f["r2"]))
+            again = (refit_against_force(formulas[c], X, basis[ok], y, n_nuisance=basis.shape[1] - dim)
+                     if refit else fitted)
+            f["r2_refit"], f["force_share"] = max(fitted, again, key=lambda p: _worth(*p))
         tried[name] = (ok, fits)
     def worth(fit):  # how nearly a formula is the law in a basis
-        return min(fit["r2_refit"], 2 * fit["force_share"])
+        return _worth(fit["r2_refit"], fit["force_share"])
 
     # One basis for all (the inversion to force components needs it), and each formula's
     # own: the node model may undo a different receiver factor in each summed component.
@@ -162,6 +166,11 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
     return out
 
 
+def _worth(r2: float, share: float) -> float:
+    """How nearly a formula is the law: its R^2, unless the force carries too little of it."""
+    return min(r2, 2 * share)
+
+
 def _force_share(values: np.ndarray, nuisance: np.ndarray, r2_full: float) -> float:
     """Partial R^2 of the force given the ``nuisance`` columns: ``1 - (1 - R^2 on force and
     nuisance) / (1 - R^2 on the nuisance alone)``; 0 when the nuisance alone explains the
@@ -175,9 +184,15 @@ def _force_share(values: np.ndarray, nuisance: np.ndarray, r2_full: float) -> fl
 
 
 def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray | None = None,
-             band: float = MESSAGE_BAND) -> float:
-    """Highest R^2 of ``expr`` as a linear function of ``basis`` over constants that still
-    fit the messages ``y``.
+             band: float = MESSAGE_BAND, n_nuisance: int = 0) -> float:
+    """The R^2 of :func:`refit_against_force` (``-inf`` for formulas without constants)."""
+    return refit_against_force(expr, X, basis, y, band, n_nuisance)[0]
+
+
+def refit_against_force(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray | None = None,
+          band: float = MESSAGE_BAND, n_nuisance: int = 0) -> tuple[float, float]:
+    """R^2 of ``expr`` as a linear function of ``basis`` and the force share, at the
+    constants that fit the messages ``y`` and make it most nearly the law.
 
     The formula's constants were fitted to noisy messages; any constants that fit them about
     as well (mean squared error, after the best scale and offset, within ``band`` times that
@@ -187,13 +202,22 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
     constants; a switch's threshold, which a gradient does not move, is scanned first:
     :func:`distill.pipeline.candidates.scan_switches`). Constants far from the messages'
     best (``r^0.5`` turned into ``r^-1``) are out of reach, so a proxy stays a proxy.
-    ``y=None`` lets the constants roam freely. Formulas without constants, or whose
-    constants give non-finite values, get ``-inf``.
+    ``y=None`` lets the constants roam freely.
+
+    The last ``n_nuisance`` columns of ``basis`` are the receiver's own (see the module
+    notes): then the constants are judged by the force share (the partial R^2 of the force
+    given them), so that they cannot win by turning the formula into one of the receiver
+    alone (``1 / (q_i (m_i + c))`` with ``c -> 0`` is ``q_i / m_i``), which the nuisance
+    columns fit exactly. Returns ``(R^2, force share)`` at the chosen constants; formulas
+    without constants, or whose constants give non-finite values, get ``(-inf, 0)``.
     """
     c0 = np.asarray(expr.constants, dtype=np.float64)
     if c0.size == 0:
-        return -np.inf
-    q_force, _ = np.linalg.qr(np.column_stack([basis, np.ones(len(basis))]))
+        return -np.inf, 0.0
+    ones = np.ones((len(basis), 1))
+    q_force, _ = np.linalg.qr(np.column_stack([basis, ones]))
+    q_own = (np.linalg.qr(np.column_stack([basis[:, basis.shape[1] - n_nuisance:], ones]))[0]
+             if n_nuisance else None)
 
     def values(c):
         with np.errstate(all="ignore"):
@@ -208,9 +232,22 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
         r = f - q @ (q.T @ f)
         return float(r @ r / total)
 
-    def truth_loss(c):
+    def judged(c):  # (share of f unexplained by the basis, 1 - force share)
         f = values(c)
-        return 1.0 if f is None else unexplained(f, q_force)
+        if f is None:
+            return 1.0, 1.0
+        full = unexplained(f, q_force)
+        if q_own is None:
+            return full, full
+        left = unexplained(f, q_own)
+        return full, (1.0 if left < 1e-6 else min(1.0, full / left))
+
+    def truth_loss(c):
+        return judged(c)[1]
+
+    def result(c):
+        full, share_loss = judged(c)
+        return 1.0 - full, 1.0 - share_loss
 
     constraints = []
     if y is not None:
@@ -228,26 +265,28 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
 
         limit = band * message_mse(c0)
         if not np.isfinite(limit):
-            return -np.inf
+            return -np.inf, 0.0
         if not limit > 1e-30 * (1.0 + y @ y / len(y)):
             # An exact fit (or silent messages): no other constants fit as well.
-            return 1.0 - truth_loss(c0)
+            return result(c0)
         constraints = [{"type": "ineq", "fun": lambda c: (limit - message_mse(c)) / limit}]
-    best = truth_loss(c0)
+    best = c0
     if switch_constants(expr).size:  # thresholds move steps: scanned, not differentiated
         def allowed_truth_loss(c):
             return truth_loss(c) if y is None or message_mse(c) <= limit else np.inf
 
-        c0 = scan_switches(expr, c0, allowed_truth_loss)
-        best = min(best, truth_loss(c0))
+        scanned = scan_switches(expr, c0, allowed_truth_loss)
+        if truth_loss(scanned) < truth_loss(best):
+            best = scanned
     try:
         with np.errstate(all="ignore"):
-            fit = minimize(truth_loss, c0, method="SLSQP", constraints=constraints,
+            fit = minimize(truth_loss, best, method="SLSQP", constraints=constraints,
                            options={"maxiter": 100, "ftol": 1e-12})
     except (ValueError, ArithmeticError):  # an optimiser failure keeps the fitted constants
-        return 1.0 - best
-    if np.all(np.isfinite(fit.x)) and (y is None or message_mse(fit.x) <= limit * (1 + 1e-6)):
-        best = min(best, truth_loss(fit.x))
-    return 1.0 - best
+        return result(best)
+    if (np.all(np.isfinite(fit.x)) and (y is None or message_mse(fit.x) <= limit * (1 + 1e-6))
+            and truth_loss(fit.x) < truth_loss(best)):
+        best = fit.x
+    return result(best)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from distill.expr import parse, to_sympy
 from distill.expr.export_sympy import round_floats
+from distill.pipeline.law import FORCE_SHARE_MIN
 
 
 def readable(equation: str, variables: list[str], digits: int = 4) -> str:
@@ -111,6 +112,11 @@ def markdown(r: dict) -> str:
             lines.append("With the constants refitted within the messages' noise (the form "
                          "judged up to constants): "
                          + ", ".join(f"{c}: {v:.5f}" for c, v in law["r2_refit"].items()))
+        own_side = {c: v for c, v in (law.get("force_share") or {}).items() if v < FORCE_SHARE_MIN}
+        if own_side:
+            lines.append("Not the law whatever their R^2: the receiver's own columns explain "
+                         "these formulas, the force adds this share of what they leave (below "
+                         f"{FORCE_SHARE_MIN}): " + ", ".join(f"{c}: {v:.3f}" for c, v in own_side.items()))
         lines.append(f"Recovered (every R^2 >= 0.999, constants refitted): "
                      f"**{'yes' if law['recovered'] else 'no'}**; as fitted: "
                      f"{'yes' if law.get('recovered_as_fitted', law['recovered']) else 'no'}")

@@ -174,6 +174,8 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
                                       (report.get("contribution_alignment") or {}).items()},
         "formula_r2": law_fit.get("r2"),
         "formula_r2_refit": law_fit.get("r2_refit"),
+        # Share of each formula the receiver's own columns leave that the force explains.
+        "force_share": law_fit.get("force_share"),
         "recovered": bool(law_fit.get("recovered")),
         "recovered_as_fitted": bool(law_fit.get("recovered_as_fitted")),
         # The same check against the law without the simulator's softening (softening.py).

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from distill.pipeline.law import FORCE_SHARE_MIN
+
 LAW_LABEL = {"spring": "spring", "r1": "1/r", "r2": "1/r^2", "charge": "charge",
              "damped": "damped", "discontinuous": "discontinuous"}
 VARIANTS = ("standard", "bottleneck", "l1", "kl")
@@ -94,7 +96,9 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
         "(`softening.py`). **yes†**: recovered on the recorded distances, but with every",
         "distance scaled from 1/4 to 4x the formulas, constants refitted freely, are no longer",
         "the law (R^2 < 0.999; `wider.py`): a look-alike that the recorded range cannot tell",
-        "from the law.",
+        "from the law. **‡** after a formula's R^2: the receiver's own columns explain it and",
+        f"the force less than {FORCE_SHARE_MIN} of what they leave (its force share): not the law",
+        "whatever its R^2.",
         "",
         "| law | dim | " + " | ".join(VARIANTS) + " |",
         "|---|---|" + "---|" * len(VARIANTS),
@@ -128,8 +132,9 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
             t = r["train"]
             fitted = r["formula_r2"] or {}
             refit = r.get("formula_r2_refit") or {}
-            fr2 = ", ".join(f"{refit[c]:.4f} ({v:.4f})" if c in refit else f"- ({v:.4f})"
-                            for c, v in fitted.items())
+            own = {c for c, v in (r.get("force_share") or {}).items() if v < FORCE_SHARE_MIN}
+            fr2 = ", ".join((f"{refit[c]:.4f} ({v:.4f})" if c in refit else f"- ({v:.4f})")
+                            + ("‡" if c in own else "") for c, v in fitted.items())
             as_fitted = r.get("recovered_as_fitted", r["recovered"])
             after = ""
             if r.get("formula_r2_reoptimised"):

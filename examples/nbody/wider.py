@@ -79,7 +79,7 @@ def wider_check(law_name: str, explain_dir: Path, data_path: Path, report: dict,
         best = -np.inf
         for force in truths.values():
             basis = np.column_stack([np.concatenate(force) / factor, *nuisance])
-            best = max(best, refit_r2(expr, X, basis, None))
+            best = max(best, refit_r2(expr, X, basis, None, n_nuisance=len(nuisance)))
         out[c] = float(best)
     return {"scales": list(scales), "r2": out,
             "passed": bool(out and min(out.values()) >= R2_RECOVERED)}

@@ -73,6 +73,12 @@ def test_table_uses_last_line_and_marks_missing_cells(tmp_path):
     results.write_text(json.dumps(dict(after, wider_passed_reoptimised=False)) + "\n")
     table.write_table(results, out, run.CELLS)
     assert "| 0.950 / yes† |" in out.read_text()
+    # A formula the receiver's own columns explain is marked, whatever its R^2.
+    own = dict(row, formula_r2={"e3": 0.65, "e7": 0.9}, formula_r2_refit={"e3": 1.0, "e7": 0.9},
+               force_share={"e3": 0.01, "e7": 0.95})
+    results.write_text(json.dumps(own) + "\n")
+    table.write_table(results, out, run.CELLS)
+    assert "| 1.0000 (0.6500)‡, 0.9000 (0.9000) |" in out.read_text()
 
 
 def test_contributions_lines_get_their_own_table_and_count(tmp_path):

@@ -260,3 +260,41 @@ def test_the_report_names_each_formulas_basis_when_they_differ():
     same = dict(law, basis_by_formula={"e0": "force", "e1": "force"})
     assert "linear function of the true force: e0: 0.99990, e1: 0.99995" in markdown(
         dict(report, force_law=same))
+
+
+def test_the_report_says_a_receiver_only_formula_is_not_the_law():
+    # Its R^2 against the force plus the receiver's columns can be 1 (they explain it alone:
+    # charge-2d-standard's contributions); the report must not let that read as the law.
+    from distill.pipeline.report import markdown
+
+    frame, force = _charge_edges(6)
+    names = ["dx", "dy", "r", "m_i", "q_i", "q_j"]
+    own = {"c0": parse("1.3/(m_i*q_i)", names),
+           "c1": parse("q_i*q_j*(dy - dx)/(m_i*r*r*r)", names)}
+    law = force_law(own, {"c0": names, "c1": names}, frame, force, receiver_only=["m_i", "q_i"])
+    assert law["force_share"]["c0"] < 0.5 < law["force_share"]["c1"]
+    report = {"run_dir": "run", "data": "d.npz", "model": {"name": "gn", "variant": "standard"},
+              "ranking": [], "kept": [], "losses": {}, "edge_fits": {}, "edge_inputs": ["dx"],
+              "force_law": law}
+    text = markdown(report)
+    assert "Not the law whatever their R^2" in text
+    line = next(t for t in text.splitlines() if t.startswith("Not the law"))
+    assert "c0: " in line and "c1" not in line
+
+
+def test_refitting_cannot_turn_a_formula_into_the_receivers_own():
+    # charge-2d-standard's contributions gave c = -0.35 + 2.2 / (q_i (m_i + 0.83)). With noisy
+    # contributions its constant 0.83 may move to 0 within the noise, making it q_i / m_i (q
+    # = +-1), which the receiver's columns fit exactly: the refit read R^2 1 with force
+    # share 1 and passed it. Judged at the same constants, it carries none of the force.
+    from distill.expr import evaluate
+
+    frame, force = _charge_edges(6)
+    names = ["dx", "dy", "r", "m_i", "q_i", "q_j"]
+    expr = parse("-0.35 + 2.2/(q_i*(m_i + 0.83))", names)
+    values = evaluate([expr], frame[names].to_numpy())[0]
+    rng = np.random.default_rng(1)
+    frame["c0"] = values + np.std(values) * rng.laplace(size=len(values))
+    law = force_law({"c0": expr}, {"c0": names}, frame, force, receiver_only=["m_i", "q_i"])
+    assert not law["recovered"]
+    assert law["force_share"]["c0"] < 0.5
