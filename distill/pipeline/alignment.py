@@ -41,3 +41,15 @@ def force_alignment(frame, true_force: np.ndarray, count: int | None = None) -> 
     force = np.asarray(true_force, dtype=np.float64).reshape(len(frame), -1)
     kept = keep_components(component_scores(frame), force.shape[1] if count is None else count)
     return {c: fit["r2"] for c, fit in align_components(frame, kept, force).items()}
+
+
+def true_pull(data, force: np.ndarray) -> np.ndarray | None:
+    """Each recorded edge's true pull on its receiver, ``F_ij / m_i``, with the receiver's
+    mass from ``data`` (the recorded samples, edges in the graph's order), not from the
+    recorded table, whose ``m_i`` is the network's learned mass when it learns masses.
+    ``None`` when the data carry no mass ``m``."""
+    if "m" not in data.feature_names:
+        return None
+    recv = data.graph_edges()[1]
+    mass = data.nodes[:, recv, list(data.feature_names).index("m")].reshape(-1)
+    return np.asarray(force, dtype=np.float64) / mass[:, None]

@@ -24,7 +24,7 @@ import torch
 
 from distill.expr import parse
 from distill.pipeline import plots
-from distill.pipeline.alignment import align_components
+from distill.pipeline.alignment import align_components, true_pull
 from distill.pipeline.compose import EdgeFeatures, HybridGraphModel, SymbolicGraphModel
 from distill.pipeline.fit import fit_function
 from distill.pipeline.inputs import edge_inputs, relevant_inputs
@@ -136,9 +136,9 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     alignment = {} if force is None else store.run(
         "align", options.fingerprint("n_edges", "seed", "n_components"),
         lambda: align_components(frame, kept_messages, force), log)
-    if contributions and force is not None and "m_i" in frame:
-        # An edge's contribution to an acceleration is the pull F_ij / m_i.
-        pull = force / frame["m_i"].to_numpy(np.float64)[:, None]
+    # An edge's contribution to an acceleration is the pull F_ij / m_i (the true m_i).
+    pull = true_pull(sub, force) if contributions and force is not None else None
+    if pull is not None:
         alignment_contributions = store.run(
             "align_contributions", options.fingerprint("n_edges", "seed", "edge_target"),
             lambda: align_components(frame, kept, pull), log)

@@ -40,3 +40,23 @@ def test_alignment_of_a_force_like_message():
     assert list(r2) == ["e1", "e2"]
     assert r2["e1"] == pytest.approx(1.0)
     assert 0.95 < r2["e2"] < 1.0
+
+
+def test_true_pull_divides_by_the_data_mass_of_each_edges_receiver():
+    # Computed here edge by edge from the simulated bodies: F_ij / m_i with m_i the true mass
+    # of the receiver (row 1 of the edge index), whatever a network learned.
+    from distill.pipeline.alignment import true_pull
+    from distill.simulate import simulate
+
+    data = simulate("r2", n_bodies=3, dim=2, n_sims=2, n_steps=5, seed=4)
+    force = data.true_force.reshape(-1, 2)
+    pull = true_pull(data, force)
+    m = list(data.feature_names).index("m")
+    edges = data.graph_edges()
+    expected = [force[s * edges.shape[1] + k] / data.nodes[s, edges[1, k], m]
+                for s in range(data.n_samples) for k in range(edges.shape[1])]
+    np.testing.assert_allclose(pull, np.array(expected))
+    assert not np.allclose(pull, force / data.nodes[:, edges[0], m].reshape(-1, 1))
+    no_mass = data.subset(np.arange(2))
+    no_mass.feature_names = tuple(n if n != "m" else "w" for n in data.feature_names)
+    assert true_pull(no_mass, force[:12]) is None
