@@ -39,6 +39,7 @@ from distill.pipeline.select import (
     SILENT_FRACTION,
     component_scores,
     keep_components,
+    left_out_warning,
     message_columns,
     silent_components,
     strong_left_out,
@@ -125,12 +126,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     # With contributions every message enters each fit; only the messages' fits leave some out.
     left_out = [] if contributions else strong_left_out(sel["ranking"], kept_messages)
     if left_out:
-        named = ", ".join(f"{r['component']} ({r['share']:.1%} of the summed {r['measure']})"
-                          for r in left_out)
-        warnings.append(f"message components {named} score at least half the weakest kept one "
-                        f"but are not kept ({len(kept_messages)} kept): the network may carry the "
-                        f"force in more components than that; explain again with n_components="
-                        f"{len(kept_messages) + len(left_out)} (--components) to fit them too")
+        warnings.append(left_out_warning(left_out, len(kept_messages)))
         log(f"[select] warning: {warnings[-1]}")
     force = None if sub.true_force is None else sub.true_force.reshape(-1, dim)
     alignment = {} if force is None else store.run(

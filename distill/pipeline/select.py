@@ -59,6 +59,20 @@ def strong_left_out(ranking: list[dict], kept: list[str]) -> list[dict]:
             if r["component"] not in kept and weakest > 0 and r["score"] >= LEFT_OUT_RATIO * weakest]
 
 
+def left_out_warning(left_out: list[dict], n_kept: int, shown: int = 5) -> str:
+    """The report's warning for :func:`strong_left_out`: the strongest ``shown`` components
+    by name with their shares, and how many more (a standard network can spread the force
+    over dozens)."""
+    named = ", ".join(f"{r['component']} ({r['share']:.1%} of the summed {r['measure']})"
+                      for r in left_out[:shown])
+    if len(left_out) > shown:
+        named += f" and {len(left_out) - shown} more"
+    return (f"message components {named} score at least half the weakest kept one but are not "
+            f"kept ({n_kept} kept): the network may carry the force in more components than "
+            f"that; explain again with n_components={n_kept + len(left_out)} (--components) "
+            "to fit them too")
+
+
 SILENT_FRACTION = 1e-6
 
 

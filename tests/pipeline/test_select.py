@@ -72,3 +72,14 @@ def test_strong_components_left_out_are_named():
     assert kept == ["e0", "e1", "e2"]
     assert [r["component"] for r in strong_left_out(ranking, kept)] == ["e3"]
     assert strong_left_out(ranking, keep_components(ranking, 4)) == []
+
+
+def test_left_out_warning_names_the_strongest_and_counts_the_rest():
+    from distill.pipeline.select import left_out_warning
+
+    left = [{"component": f"e{k}", "share": 0.03 - 0.001 * k, "measure": "std"} for k in range(8)]
+    text = left_out_warning(left, 3)
+    assert "e0 (3.0% of the summed std)" in text and "e4 (2.6% of the summed std)" in text
+    assert "e5 (" not in text and "and 3 more" in text
+    assert "(3 kept)" in text and "n_components=11" in text
+    assert "more" not in left_out_warning(left[:2], 2).split("score")[0]
