@@ -28,7 +28,7 @@ from distill.pipeline.alignment import align_components, true_pull
 from distill.pipeline.compose import EdgeFeatures, HybridGraphModel, SymbolicGraphModel
 from distill.pipeline.fit import fit_function
 from distill.pipeline.inputs import edge_inputs, relevant_inputs
-from distill.pipeline.law import force_law, formula_values
+from distill.pipeline.law import formula_values, judge_edge_fits
 from distill.pipeline.node_choice import choose_on_fresh
 from distill.pipeline.options import REOPT_OPTIONS, ExplainOptions
 from distill.pipeline.record import contribution_columns, receivers, record_edges
@@ -244,15 +244,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
         # there every receiver-side column is.
         receiver_side = [c for c in frame.columns if c.endswith("_i")
                          and (contributions or c not in inputs)]
-        report["force_law"] = force_law(formulas, variables, frame, force,
-                                        receiver_only=receiver_side)
-        # The same check on the edge formulas whose constants re-optimisation fitted to the
-        # data end to end (the paper's Table 5 asks for the law up to its constants).
-        reoptimised = reopt["formulas"]
-        if all(c in reoptimised for c in formulas):
-            report["force_law_reoptimised"] = force_law(
-                {c: parse(reoptimised[c], variables[c]) for c in formulas}, variables, frame,
-                force, receiver_only=receiver_side, refit=False)
+        report.update(judge_edge_fits(edge_fits, reopt["formulas"], frame, force, receiver_side))
     figures = [plots.messages_vs_formula(out, frame, formula_values(formulas, variables, frame), kept),
                plots.pareto_fronts(out, {**{f"edge {c}": f for c, f in edge_fits.items()},
                                          **{f"node {j}": f for j, f in enumerate(node_fits)}}),

@@ -41,7 +41,7 @@ import numpy as np
 import sympy
 from scipy.optimize import minimize
 
-from distill.expr import Expression, evaluate, to_sympy
+from distill.expr import Expression, evaluate, parse, to_sympy
 from distill.expr.export_sympy import round_floats
 from distill.expr.switches import switch_constants
 from distill.pipeline.alignment import linear_fit
@@ -166,6 +166,24 @@ def force_law(formulas: dict, variables: dict, frame, true_force: np.ndarray,
     return out
 
 
+def judge_edge_fits(edge_fits: dict, reoptimised: dict, frame, true_force: np.ndarray,
+                    receiver_only: list[str]) -> dict:
+    """The law check of an explain run's edge formulas (``edge_fits``: equation and
+    variables per component), ``force_law``, and of the same formulas with the constants
+    re-optimisation fitted end to end (``reoptimised``: equation per component; the paper's
+    Table 5 asks for the law up to its constants), ``force_law_reoptimised``, when every
+    formula has one. Used by explain and to judge a finished run again."""
+    variables = {c: f["variables"] for c, f in edge_fits.items()}
+    formulas = {c: parse(f["equation"], variables[c]) for c, f in edge_fits.items()}
+    out = {"force_law": force_law(formulas, variables, frame, true_force,
+                                  receiver_only=receiver_only)}
+    if all(c in reoptimised for c in formulas):
+        out["force_law_reoptimised"] = force_law(
+            {c: parse(reoptimised[c], variables[c]) for c in formulas}, variables, frame,
+            true_force, receiver_only=receiver_only, refit=False)
+    return out
+
+
 def _worth(r2: float, share: float) -> float:
     """How nearly a formula is the law: its R^2, unless the force carries too little of it."""
     return min(r2, 2 * share)
@@ -189,8 +207,9 @@ def refit_r2(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray |
     return refit_against_force(expr, X, basis, y, band, n_nuisance)[0]
 
 
-def refit_against_force(expr: Expression, X: np.ndarray, basis: np.ndarray, y: np.ndarray | None = None,
-          band: float = MESSAGE_BAND, n_nuisance: int = 0) -> tuple[float, float]:
+def refit_against_force(expr: Expression, X: np.ndarray, basis: np.ndarray,
+                        y: np.ndarray | None = None, band: float = MESSAGE_BAND,
+                        n_nuisance: int = 0) -> tuple[float, float]:
     """R^2 of ``expr`` as a linear function of ``basis`` and the force share, at the
     constants that fit the messages ``y`` and make it most nearly the law.
 

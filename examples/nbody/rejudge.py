@@ -31,8 +31,7 @@ from table import read_results  # noqa: E402
 def rejudged_report(explain_dir: Path, data_path: Path) -> dict:
     """The folder's report with ``force_law`` (and ``force_law_reoptimised``) judged again on
     its recorded edges, with the nuisance columns it was judged with."""
-    from distill.expr import parse
-    from distill.pipeline.law import force_law
+    from distill.pipeline.law import judge_edge_fits
     from distill.pipeline.record import load_recorded
     from distill.simulate import load_data
 
@@ -42,16 +41,10 @@ def rejudged_report(explain_dir: Path, data_path: Path) -> dict:
         raise ValueError(f"{explain_dir}: the report has no force law (data without true_force?)")
     frame, data = load_recorded(explain_dir, load_data(data_path))
     force = data.true_force.reshape(len(frame), -1)
-    fits = report["edge_fits"]
-    variables = {c: f["variables"] for c, f in fits.items()}
-    nuisance = before.get("nuisance", [])
-    report["force_law"] = force_law({c: parse(f["equation"], variables[c]) for c, f in fits.items()},
-                                    variables, frame, force, receiver_only=nuisance)
-    reoptimised = report.get("reoptimised_formulas") or {}
-    if report.get("force_law_reoptimised") and all(c in reoptimised for c in fits):
-        report["force_law_reoptimised"] = force_law(
-            {c: parse(reoptimised[c], variables[c]) for c in fits}, variables, frame, force,
-            receiver_only=nuisance, refit=False)
+    # Re-optimised formulas are judged only where the run judged them.
+    reoptimised = (report.get("reoptimised_formulas") or {}) if report.get("force_law_reoptimised") else {}
+    report.update(judge_edge_fits(report["edge_fits"], reoptimised, frame, force,
+                                  before.get("nuisance", [])))
     return report
 
 
