@@ -117,7 +117,8 @@ def explain_folder(edge_target: str) -> str:
     return "explain" if edge_target == "messages" else f"explain_{edge_target}"
 
 
-def explain_seconds(cell: str, report: dict, wall: float, edge_target: str = "messages") -> float:
+def explain_seconds(cell: str, report: dict, wall: float, edge_target: str = "messages",
+                    results: Path = HERE / "results.jsonl") -> float:
     """Compute time of the explain steps: a resumed explain reports its first run's time.
 
     Steps saved before step times were recorded have none; then the cell's last line in
@@ -129,7 +130,7 @@ def explain_seconds(cell: str, report: dict, wall: float, edge_target: str = "me
         return round(sum(steps.values()), 1)
     from table import read_results  # noqa: PLC0415 (script-local module)
 
-    previous = read_results(HERE / "results.jsonl", edge_target).get(cell, {}).get("explain", {})
+    previous = read_results(results, edge_target).get(cell, {}).get("explain", {})
     return round(previous.get("seconds", wall), 1)
 
 
@@ -166,7 +167,8 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
                   "kl_weight": done.get("penalty_weight", 1.0) if variant == "kl" else None,
                   "penalty_warmup": done.get("penalty_warmup", 0.0),
                   "penalty_delay": done.get("penalty_delay", 0.0)},
-        "explain": {"seconds": explain_seconds(cell, report, explained["seconds"], args.edge_target),
+        "explain": {"seconds": explain_seconds(cell, report, explained["seconds"], args.edge_target,
+                                               args.results),
                     "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds},
         "kept": report["kept"],
         "alignment_r2": {c: a["r2"] for c, a in align.items()},
@@ -246,12 +248,17 @@ def main(argv=None) -> int:
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--pack", type=Path, help="after training, tar the runs into this file")
     p.add_argument("--table", action="store_true", help="write RESULTS.md from results.jsonl")
+    p.add_argument("--results", type=Path, default=HERE / "results.jsonl",
+                   help="the JSON lines file each finished cell appends to and --table reads: "
+                        "another file keeps a trial profile's rows out of the table's")
+    p.add_argument("--table-out", type=Path, default=HERE / "RESULTS.md",
+                   help="where --table writes the table")
     args = p.parse_args(argv)
 
     if args.table:
         from table import write_table  # noqa: PLC0415 (script-local module)
 
-        write_table(HERE / "results.jsonl", HERE / "RESULTS.md", CELLS)
+        write_table(args.results, args.table_out, CELLS)
         return 0
     cells = select_cells(args.cells)
     for cell in cells:
@@ -265,7 +272,7 @@ def main(argv=None) -> int:
             line = result_line(cell, folder, explained, args)
             from distill.pipeline.report import json_safe  # noqa: PLC0415
 
-            with open(HERE / "results.jsonl", "a") as f:
+            with open(args.results, "a") as f:
                 f.write(json.dumps(json_safe(line), allow_nan=False) + "\n")
             print(f"[{cell}] alignment R^2 {line['alignment_r2']}, recovered: {line['recovered']}")
     if args.pack:

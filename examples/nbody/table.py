@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from distill.pipeline.law import FORCE_SHARE_MIN
 
 LAW_LABEL = {"spring": "spring", "r1": "1/r", "r2": "1/r^2", "charge": "charge",
@@ -119,6 +121,7 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
             lines.append(f"| {label} | {dim}D | " + " | ".join(row) + " |")
     done = [results[c] for c in cells if c in results]
     lines += ["", f"Cells run: {len(done)} of {len(cells)}.", ""]
+    lines += budget_lines(results, contributions, cells)
     lines += _contributions_table(results, contributions)
     done += [dict(contributions[c], cell=f"{c} (contributions)") for c in cells if c in contributions]
     if done:
@@ -164,6 +167,26 @@ def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
         lines += ["", notes.read_text().strip()]
     out.write_text("\n".join(lines) + "\n")
     print(f"wrote {out} ({len(done)} cells)")
+
+
+def budget_lines(messages: dict, contributions: dict, cells: list[str]) -> list[str]:
+    """The compute the table's rows took: training once per cell, and each explain.
+
+    A cell's two rows (edge formulas fitted to the messages and to the contributions) share
+    one trained network, so its training counts once."""
+    train, explains = [], []
+    for c in cells:
+        rows = [r for r in (messages.get(c), contributions.get(c)) if r]
+        if rows:
+            train.append(rows[0]["train"]["seconds"])
+            explains += [r["explain"]["seconds"] for r in rows]
+    if not train:
+        return []
+    total = sum(train) + sum(explains)
+    return [f"Budget: {sum(train) / 3600:.2f} h training ({len(train)} cells, median "
+            f"{float(np.median(train)):.0f} s) + {sum(explains) / 3600:.2f} h explaining "
+            f"({len(explains)} explains, median {float(np.median(explains)):.0f} s) = "
+            f"{total / 3600:.2f} h of compute, {total / len(train):.0f} s per cell.", ""]
 
 
 def _contributions_table(messages: dict, contributions: dict) -> list[str]:

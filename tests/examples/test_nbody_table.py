@@ -112,3 +112,25 @@ def test_contributions_lines_get_their_own_table_and_count(tmp_path):
     text = out.read_text()
     assert "| spring | 3D | not run | 0.989 / yes† | not run | not run |" in text
     assert "contributions in 1 (0), either way in 1 (0)." in text and "| 0.9971 |" in text
+
+
+def test_budget_counts_a_cells_training_once_and_both_explains(tmp_path, monkeypatch):
+    run = _load("run")
+    monkeypatch.syspath_prepend(str(ROOT))  # run.py imports its sibling table.py, as a script
+    base = {"law": "spring", "dim": 2, "samples": 10, "alignment_r2": {"e3": 0.9},
+            "formula_r2": {"e3": 0.9}, "recovered": False, "formulas": {"e3": "dx"},
+            "losses": {"network": 0.1}}
+    lines = []
+    for cell, train_s, explain_s in (("spring-2d-l1", 100.0, 50.0), ("spring-2d-kl", 300.0, 70.0)):
+        for target, extra in (("messages", 0.0), ("contributions", 10.0)):
+            lines.append(dict(base, cell=cell, variant=cell.split("-")[2], edge_target=target,
+                              train={"seconds": train_s, "epochs": 1, "best_val": 0.5},
+                              explain={"seconds": explain_s + extra}))
+    results = tmp_path / "trial.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    out = tmp_path / "TRIAL.md"
+    # --results and --table-out keep a trial profile's rows and table apart from the main ones.
+    assert run.main(["--table", "--results", str(results), "--table-out", str(out)]) == 0
+    # training 400 s once per cell; explains 50 + 60 + 70 + 80 = 260 s; 660 s over 2 cells
+    assert ("Budget: 0.11 h training (2 cells, median 200 s) + 0.07 h explaining (4 explains, "
+            "median 65 s) = 0.18 h of compute, 330 s per cell.") in out.read_text()
