@@ -134,3 +134,29 @@ def test_budget_counts_a_cells_training_once_and_both_explains(tmp_path, monkeyp
     # training 400 s once per cell; explains 50 + 60 + 70 + 80 = 260 s; 660 s over 2 cells
     assert ("Budget: 0.11 h training (2 cells, median 200 s) + 0.07 h explaining (4 explains, "
             "median 65 s) = 0.18 h of compute, 330 s per cell.") in out.read_text()
+
+
+def test_a_contributions_only_profile_fills_the_grid_and_its_own_notes(tmp_path):
+    table, run = _load("table"), _load("run")
+    base = {"law": "charge", "dim": 2, "samples": 10, "edge_target": "contributions",
+            "train": {"seconds": 1.0, "epochs": 1, "best_val": 0.5}, "explain": {"seconds": 2.0},
+            "alignment_r2": {"e0": 0.61, "e1": 0.72}, "formula_r2": {"c0": 0.9995},
+            "formulas": {"c0": "dx/m_i"}, "losses": {"network": 0.1}}
+    rows = [dict(base, cell="charge-2d-l1", variant="l1", recovered=True,
+                 contribution_alignment_r2={"c0": 0.99}),
+            dict(base, cell="charge-2d-bottleneck", variant="bottleneck", recovered=False,
+                 contribution_alignment_r2={"c0": 0.98})]
+    results = tmp_path / "results-3h.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "NOTES.md").write_text("the main table's notes")
+    (tmp_path / "NOTES-3h.md").write_text("the profile's notes")
+    out = tmp_path / "RESULTS-3h.md"
+    table.write_table(results, out, run.CELLS)
+    text = out.read_text()
+    # The messages grid shows the messages' alignment and that no formula was fitted to them.
+    assert "| charge | 2D | not run | 0.610 / - | 0.610 / - | not run |" in text
+    assert "| charge | 2D | not run | 0.980 / no | 0.990 / yes | not run |" in text
+    assert "Cells run: 2 of 48. `-`" in text
+    assert ("explained from the contributions only: 2 of 24; law recovered (of which not "
+            "look-alikes) in 1 (1).") in text and "explained both ways" not in text
+    assert "the profile's notes" in text and "the main table's notes" not in text
