@@ -248,6 +248,7 @@ def main(argv=None) -> int:
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--pack", type=Path, help="after training, tar the runs into this file")
     p.add_argument("--table", action="store_true", help="write RESULTS.md from results.jsonl")
+    p.add_argument("--list", action="store_true", help="print the cells --cells selects, one a line")
     p.add_argument("--results", type=Path, default=HERE / "results.jsonl",
                    help="the JSON lines file each finished cell appends to and --table reads: "
                         "another file keeps a trial profile's rows out of the table's")
@@ -261,6 +262,9 @@ def main(argv=None) -> int:
         write_table(args.results, args.table_out, CELLS)
         return 0
     cells = select_cells(args.cells)
+    if args.list:
+        print("\n".join(cells))
+        return 0
     for cell in cells:
         folder = args.out_dir / cell
         if args.stage == "simulate":

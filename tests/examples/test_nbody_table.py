@@ -160,3 +160,11 @@ def test_a_contributions_only_profile_fills_the_grid_and_its_own_notes(tmp_path)
     assert ("explained from the contributions only: 2 of 24; law recovered (of which not "
             "look-alikes) in 1 (1).") in text and "explained both ways" not in text
     assert "the profile's notes" in text and "the main table's notes" not in text
+
+
+def test_list_prints_the_selected_cells_in_pattern_order(capsys):
+    run = _load("run")
+    assert run.main(["--list", "--cells", "*-2d-kl", "spring-2d-*"]) == 0
+    cells = capsys.readouterr().out.split()
+    assert cells[:2] == ["spring-2d-kl", "r1-2d-kl"] and len(cells) == 6 + 3
+    assert cells[6:] == ["spring-2d-standard", "spring-2d-bottleneck", "spring-2d-l1"]
