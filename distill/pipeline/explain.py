@@ -160,7 +160,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     for k, c in enumerate(kept):
         edge_fits[c] = store.run(f"fit_{c}", fp_fit, lambda c=c, k=k: fit_function(
             frame[inputs].to_numpy(np.float64), frame[c].to_numpy(np.float64), inputs, options,
-            options.seed + k, f"{'contribution' if contributions else 'message'} {c}"), log)
+            options.seed + k, f"{'contribution' if contributions else 'message'} {c}",
+            options.edge_timeout(k)), log)
     edge_fits, fp_fit = _revise(store, "switches", fp_fit, edge_fits, log, lambda: behind_switches(
         edge_fits, frame, options, options.seed))
     if len(edge_fits) > 1:

@@ -33,6 +33,11 @@ class ExplainOptions:
         Seconds of symbolic search per fitted function; ``niterations`` caps it too. A message
         formula with a switch (``greater``, ``cond``) gets a second search as long, on the
         edges beyond it (:mod:`distill.pipeline.switches`).
+    sibling_timeout_per_fit : float, optional
+        Seconds for each kept edge component after the first (default: ``timeout_per_fit``).
+        The components are often one law along different axes or mixtures: the siblings step
+        offers each found formula to the others (:mod:`distill.pipeline.siblings`), so one
+        long search and short ones for the rest can find more in the same time.
     node_timeout_per_fit : float, optional
         Seconds for each node formula (default: ``timeout_per_fit``).
     arithmetic_share : float
@@ -75,6 +80,7 @@ class ExplainOptions:
     maxsize: int = 25
     niterations: int = 1000
     timeout_per_fit: float = 120.0
+    sibling_timeout_per_fit: float | None = None
     node_timeout_per_fit: float | None = None
     arithmetic_share: float = 0.35
     selection_tolerance: float = 1.1
@@ -114,8 +120,18 @@ class ExplainOptions:
             raise ValueError(f"reopt_steps: expected a count >= 0, got {self.reopt_steps}")
         if int(self.seed) < 0:
             raise ValueError(f"seed: expected a non-negative integer, got {self.seed}")
-        if float(self.timeout_per_fit) <= 0:
+        if not float(self.timeout_per_fit) > 0:
             raise ValueError(f"timeout_per_fit: expected seconds > 0, got {self.timeout_per_fit}")
+        for name in ("sibling_timeout_per_fit", "node_timeout_per_fit"):
+            value = getattr(self, name)
+            if value is not None and not float(value) > 0:
+                raise ValueError(f"{name}: expected seconds > 0, got {value}")
+
+    def edge_timeout(self, k: int) -> float:
+        """Search seconds for the ``k``-th kept edge component (0: the strongest)."""
+        if k == 0 or self.sibling_timeout_per_fit is None:
+            return float(self.timeout_per_fit)
+        return float(self.sibling_timeout_per_fit)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -144,4 +160,6 @@ class ExplainOptions:
         if names:
             d = {k: d[k] for k in names}
         d.pop("progress", None)
+        if d.get("sibling_timeout_per_fit", 0) is None:
+            del d["sibling_timeout_per_fit"]  # added later: runs saved before keep their searches
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

@@ -56,7 +56,8 @@ def behind_switches(edge_fits: dict[str, dict], frame, options: ExplainOptions,
             if min(on.sum(), (~on).sum()) < max(MIN_ROWS, MIN_SHARE * len(on)):
                 continue
             label = f"{fit.get('label', c)} where {cond.with_variable_names(names)} > 0"
-            inner = fit_function(X[on], y[on], names, inner_options, seed + 1000 * (j + 1) + k, label)
+            inner = fit_function(X[on], y[on], names, inner_options, seed + 1000 * (j + 1) + k, label,
+                                 options.edge_timeout(k))
             searched.append({"condition": str(cond.with_variable_names(names)),
                              "share_on": float(on.mean()), "equation": inner["equation"],
                              "loss_on": inner["loss"]})

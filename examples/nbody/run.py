@@ -103,6 +103,7 @@ def explain_cell(cell: str, folder: Path, args) -> dict:
     if not (folder / "run" / "done").exists():
         raise SystemExit(f"[{cell}] no finished run in {folder / 'run'}; run --stage train first")
     options = ExplainOptions(timeout_per_fit=args.fit_seconds, seed=args.seed,
+                             sibling_timeout_per_fit=args.sibling_fit_seconds,
                              node_timeout_per_fit=args.node_fit_seconds,
                              progress=not args.quiet, reopt_steps=args.reopt_steps,
                              fit_node=True, edge_target=args.edge_target)
@@ -169,7 +170,8 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
                   "penalty_delay": done.get("penalty_delay", 0.0)},
         "explain": {"seconds": explain_seconds(cell, report, explained["seconds"], args.edge_target,
                                                args.results),
-                    "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds},
+                    "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds,
+                    "sibling_fit_seconds": args.sibling_fit_seconds},
         "kept": report["kept"],
         "alignment_r2": {c: a["r2"] for c, a in align.items()},
         "contribution_alignment_r2": {c: a["r2"] for c, a in
@@ -237,6 +239,9 @@ def main(argv=None) -> int:
                    help="fraction of the training with no L1 or KL penalty, before the ramp "
                    "(charge)")
     p.add_argument("--fit-seconds", type=float, default=45.0, help="search time per formula")
+    p.add_argument("--sibling-fit-seconds", type=float, default=None,
+                   help="search time per edge formula after the first (default --fit-seconds): "
+                        "the siblings step offers the first's formula to the others")
     p.add_argument("--node-fit-seconds", type=float, default=15.0,
                    help="search time per node formula (the law lives in the edge formulas)")
     p.add_argument("--reopt-steps", type=int, default=200)

@@ -384,3 +384,24 @@ def test_skipping_the_node_fit_needs_a_run_without_node_model(spring_run, tmp_pa
     with pytest.raises(ValueError, match="fit_node: False leaves the symbolic model without"):
         explain(folder / "run", data=data, out=tmp_path / "x",
                 options=ExplainOptions(**dict(TINY, fit_node=False)))
+
+
+def test_components_after_the_first_search_for_the_sibling_timeout(spring_run, tmp_path, monkeypatch):
+    import importlib
+
+    explain_module = importlib.import_module("distill.pipeline.explain")
+
+    folder, _ = spring_run
+    seen = {}
+    real = explain_module.fit_function
+
+    def recording(X, y, names, options, seed, label, timeout=None):
+        seen[label] = timeout
+        return real(X, y, names, options, seed, label, timeout)
+
+    monkeypatch.setattr(explain_module, "fit_function", recording)
+    options = ExplainOptions(**dict(TINY, timeout_per_fit=2, sibling_timeout_per_fit=1))
+    report = explain(folder / "run", data=folder / "data.npz", out=tmp_path / "x", options=options)
+    first, second = report["kept"]
+    messages = {k: v for k, v in seen.items() if k.startswith("message")}
+    assert messages == {f"message {first}": 2.0, f"message {second}": 1.0}

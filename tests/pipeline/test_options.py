@@ -25,3 +25,19 @@ def test_searches_are_keyed_on_the_search_options_only():
 def test_counts_and_seed_are_validated(name, value):
     with pytest.raises(ValueError, match=f"{name}: expected"):
         ExplainOptions(**{name: value})
+
+
+def test_siblings_can_search_shorter_than_the_first_component():
+    assert [ExplainOptions(timeout_per_fit=40).edge_timeout(k) for k in range(3)] == [40, 40, 40]
+    short = ExplainOptions(timeout_per_fit=40, sibling_timeout_per_fit=10)
+    assert [short.edge_timeout(k) for k in range(3)] == [40, 10, 10]
+    assert short.search_fingerprint() != ExplainOptions(timeout_per_fit=40).search_fingerprint()
+    with pytest.raises(ValueError, match="sibling_timeout_per_fit: expected seconds > 0, got 0"):
+        ExplainOptions(sibling_timeout_per_fit=0)
+
+
+def test_fingerprints_of_runs_saved_before_sibling_timeouts_are_unchanged():
+    # The defaults' fingerprints as written by the code before the option existed (7fee8b2):
+    # explain runs saved then resume without searching again.
+    assert ExplainOptions().search_fingerprint() == "59d9089ec194b16a"
+    assert ExplainOptions().fingerprint() == "e76bc1d21d64daf4"

@@ -96,3 +96,24 @@ def test_the_report_says_where_the_search_ran_again():
     assert "searched again where r - 2.02 > 0" in md
     assert "where `r - 2.02` > 0 (25.0% of the edges), the search without switches chose `dx - dx / r`" in md
     assert f"`{eq}` (beyond switch r - 2.02)" in md
+
+
+def test_the_search_behind_a_switch_is_as_long_as_its_components(monkeypatch):
+    import distill.pipeline.switches as switches
+
+    frame = _frame()
+    frame["e1"] = frame.e0
+    proxy = "1.3 * cond(r - 2.02, dx)"
+    fits = {c: {"label": f"message {c}", "variables": NAMES, "equation": proxy, "loss": 1.0,
+                "complexity": 9, "pareto": [{"complexity": 9, "loss": 1.0, "score": 0.1,
+                                             "equation": proxy}]} for c in ("e0", "e1")}
+    seen = []
+
+    def fake_fit(X, y, names, options, seed, label, timeout=None):
+        seen.append((label.split()[1], timeout))
+        return {"equation": "dx", "loss": 1.0, "pareto": []}
+
+    monkeypatch.setattr(switches, "fit_function", fake_fit)
+    options = ExplainOptions(timeout_per_fit=6.0, sibling_timeout_per_fit=2.0, progress=False)
+    behind_switches(fits, frame, options)
+    assert seen == [("e0", 6.0), ("e1", 2.0)]
