@@ -21,6 +21,15 @@ def _load(name):
         sys.path.remove(str(ROOT))
 
 
+def _table_text(rows: list[dict], out: Path) -> str:
+    """The table ``write_table`` makes of ``rows``, written beside ``out``'s results file."""
+    table, run = _load("table"), _load("run")
+    results = out.with_name("results.jsonl")
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    table.write_table(results, out, run.CELLS)
+    return out.read_text()
+
+
 def test_cells_cover_the_grid_and_globs_select():
     run = _load("run")
     assert len(run.CELLS) == 6 * 2 * 4
@@ -92,12 +101,9 @@ def test_contributions_lines_get_their_own_table_and_count(tmp_path):
                    recovered=True, formula_r2={"c0": 0.9995}, formulas={"c0": "dx/m_i"})
     other = dict(base, cell="r1-2d-l1", law="r1", dim=2, variant="l1", alignment_r2={"e1": 0.44},
                  recovered=True)
-    results = tmp_path / "results.jsonl"
+    results, out = tmp_path / "results.jsonl", tmp_path / "RESULTS.md"
     # The contributions line comes last but does not replace the messages line in Table 1/5.
-    results.write_text("".join(json.dumps(r) + "\n" for r in (messages, other, contrib)))
-    out = tmp_path / "RESULTS.md"
-    table.write_table(results, out, run.CELLS)
-    text = out.read_text()
+    text = _table_text([messages, other, contrib], out)
     assert "| spring | 3D | not run | 0.520 / no | not run | not run |" in text
     assert "| spring | 3D | not run | 0.989 / yes | not run | not run |" in text
     assert "Cells run: 2 of 48." in text
@@ -137,7 +143,6 @@ def test_budget_counts_a_cells_training_once_and_both_explains(tmp_path, monkeyp
 
 
 def test_a_contributions_only_profile_fills_the_grid_and_its_own_notes(tmp_path):
-    table, run = _load("table"), _load("run")
     base = {"law": "charge", "dim": 2, "samples": 10, "edge_target": "contributions",
             "train": {"seconds": 1.0, "epochs": 1, "best_val": 0.5}, "explain": {"seconds": 2.0},
             "alignment_r2": {"e0": 0.61, "e1": 0.72}, "formula_r2": {"c0": 0.9995},
@@ -146,13 +151,9 @@ def test_a_contributions_only_profile_fills_the_grid_and_its_own_notes(tmp_path)
                  contribution_alignment_r2={"c0": 0.99}),
             dict(base, cell="charge-2d-bottleneck", variant="bottleneck", recovered=False,
                  contribution_alignment_r2={"c0": 0.98})]
-    results = tmp_path / "results-3h.jsonl"
-    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp_path / "NOTES.md").write_text("the main table's notes")
     (tmp_path / "NOTES-3h.md").write_text("the profile's notes")
-    out = tmp_path / "RESULTS-3h.md"
-    table.write_table(results, out, run.CELLS)
-    text = out.read_text()
+    text = _table_text(rows, tmp_path / "RESULTS-3h.md")
     # The messages grid shows the messages' alignment and that no formula was fitted to them.
     assert "| charge | 2D | not run | 0.610 / - | 0.610 / - | not run |" in text
     assert "| charge | 2D | not run | 0.980 / no | 0.990 / yes | not run |" in text
