@@ -62,11 +62,9 @@ def rejudge(cell: str, out_dir: Path, edge_target: str, last: dict) -> dict:
     args = SimpleNamespace(
         edge_target=edge_target, samples=last["samples"], steps_per_sim=last.get("steps_per_sim", 100),
         seed=last.get("seed", 0), lr=train.get("lr"), hidden=train.get("hidden"),
-        l1_weight=train.get("l1_weight"), fit_seconds=explain.get("fit_seconds"),
-        node_fit_seconds=explain.get("node_fit_seconds"),
-        sibling_fit_seconds=explain.get("sibling_fit_seconds"), results=HERE / "results.jsonl")
-    line = result_line(cell, folder, {"report": report, "seconds": explain["seconds"]}, args)
-    line["train"], line["explain"] = train, explain  # as the cell ran, not re-read
+        l1_weight=train.get("l1_weight"))
+    line = result_line(cell, folder, report, explain, args)
+    line["train"] = train  # as the cell ran, not re-read
     line["finished"] = last["finished"]
     line["rejudged"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     return line

@@ -135,9 +135,9 @@ def explain_seconds(cell: str, report: dict, wall: float, edge_target: str = "me
     return round(previous.get("seconds", wall), 1)
 
 
-def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
+def result_line(cell: str, folder: Path, report: dict, explain: dict, args) -> dict:
+    """The results line of an explained cell; ``explain``: its time and search budget."""
     law, dim, variant = parse_cell(cell)
-    report = explained["report"]
     done = json.loads((folder / "run" / "done").read_text())
     law_fit = report.get("force_law") or {}
     align = report.get("alignment") or {}
@@ -168,10 +168,7 @@ def result_line(cell: str, folder: Path, explained: dict, args) -> dict:
                   "kl_weight": done.get("penalty_weight", 1.0) if variant == "kl" else None,
                   "penalty_warmup": done.get("penalty_warmup", 0.0),
                   "penalty_delay": done.get("penalty_delay", 0.0)},
-        "explain": {"seconds": explain_seconds(cell, report, explained["seconds"], args.edge_target,
-                                               args.results),
-                    "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds,
-                    "sibling_fit_seconds": args.sibling_fit_seconds},
+        "explain": explain,
         "kept": report["kept"],
         "alignment_r2": {c: a["r2"] for c, a in align.items()},
         "contribution_alignment_r2": {c: a["r2"] for c, a in
@@ -278,7 +275,12 @@ def main(argv=None) -> int:
             train_cell(cell, folder, args)
         if args.stage in ("explain", "all"):
             explained = explain_cell(cell, folder, args)
-            line = result_line(cell, folder, explained, args)
+            report = explained["report"]
+            budget = {"seconds": explain_seconds(cell, report, explained["seconds"],
+                                                 args.edge_target, args.results),
+                      "fit_seconds": args.fit_seconds, "node_fit_seconds": args.node_fit_seconds,
+                      "sibling_fit_seconds": args.sibling_fit_seconds}
+            line = result_line(cell, folder, report, budget, args)
             from distill.pipeline.report import json_safe  # noqa: PLC0415
 
             with open(args.results, "a") as f:
