@@ -84,15 +84,26 @@ def cell_text(row: dict | None, alignment: str = "alignment_r2") -> str:
     return f"{align:.3f} / {mark}" if align is not None else f"- / {mark}"
 
 
+def regenerate_lines(results_path: Path, out: Path) -> list[str]:
+    """How to make this table again: the default table's commands, or a profile's table
+    from its own results file (the profile's script is named in its notes)."""
+    if results_path.name == "results.jsonl" and out.name == "RESULTS.md":
+        return ["Regenerate: `PYTHONPATH=. python examples/nbody/run.py --cells <cells>` (one or more",
+                "cells such as `spring-2d-l1`, or globs such as `'charge-*'`), then",
+                "`PYTHONPATH=. python examples/nbody/run.py --table`. Raw figures: `results.jsonl`."]
+    return ["Regenerate: run the cells as the notes at the end say, then",
+            f"`PYTHONPATH=. python examples/nbody/run.py --table --results {results_path.name}",
+            f"--table-out {out.name}` (both under `examples/nbody/`). Raw figures: "
+            f"`{results_path.name}`."]
+
+
 def write_table(results_path: Path, out: Path, cells: list[str]) -> None:
     results = read_results(results_path)
     contributions = read_results(results_path, "contributions")
     lines = [
         "# n-body results (Cranmer et al. 2020, Tables 1 and 5)",
         "",
-        "Regenerate: `PYTHONPATH=. python examples/nbody/run.py --cells <cells>` (one or more",
-        "cells such as `spring-2d-l1`, or globs such as `'charge-*'`), then",
-        "`PYTHONPATH=. python examples/nbody/run.py --table`. Raw figures: `results.jsonl`.",
+        *regenerate_lines(results_path, out),
         "",
         "Each cell: **min R^2 of the kept message components fitted as linear functions of the",
         "true force** (Table 1) / **symbolic law recovered** (Table 5, the pipeline's",

@@ -169,3 +169,16 @@ def test_list_prints_the_selected_cells_in_pattern_order(capsys):
     cells = capsys.readouterr().out.split()
     assert cells[:2] == ["spring-2d-kl", "r1-2d-kl"] and len(cells) == 6 + 3
     assert cells[6:] == ["spring-2d-standard", "spring-2d-bottleneck", "spring-2d-l1"]
+
+
+def test_a_profile_table_says_how_to_regenerate_it_from_its_own_results(tmp_path):
+    table, run = _load("table"), _load("run")
+    results = tmp_path / "results-3h.jsonl"
+    results.write_text("")
+    out = tmp_path / "RESULTS-3h.md"
+    table.write_table(results, out, run.CELLS)
+    text = out.read_text()
+    assert "--results results-3h.jsonl\n--table-out RESULTS-3h.md`" in text
+    assert "Raw figures: `results-3h.jsonl`" in text and "Raw figures: `results.jsonl`" not in text
+    table.write_table(results.with_name("results.jsonl"), out.with_name("RESULTS.md"), run.CELLS)
+    assert "run.py --table`. Raw figures: `results.jsonl`." in out.with_name("RESULTS.md").read_text()
