@@ -32,7 +32,7 @@ from distill.pipeline.law import formula_values, judge_edge_fits
 from distill.pipeline.node_choice import choose_on_fresh
 from distill.pipeline.options import REOPT_OPTIONS, ExplainOptions
 from distill.pipeline.record import contribution_columns, receivers, record_edges
-from distill.pipeline.reoptimise import node_mae, reoptimise
+from distill.pipeline.reoptimise import held_out_mae, node_mae, non_finite_warning, reoptimise
 from distill.pipeline.report import readable, write_report
 from distill.pipeline.samples import split_samples
 from distill.pipeline.select import (
@@ -196,20 +196,25 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     nodes, targets = _tensors(data, test_idx, torch.device("cpu"))
     before = _compose(network, data, edge_fits, node_fits, frame, kept, newton)[0]
     after = _with_reoptimised(before, reopt)
-    losses = {
-        "network": node_mae(_NetworkOnGraphs(network, data), nodes, targets),
-        "symbolic, before re-optimisation": node_mae(before, nodes, targets),
-        "symbolic, after re-optimisation": node_mae(after, nodes, targets),
-    }
+    losses, non_finite = {}, {}
+    for name, model in (("network", _NetworkOnGraphs(network, data)),
+                        ("symbolic, before re-optimisation", before),
+                        ("symbolic, after re-optimisation", after)):
+        losses[name], non_finite[name] = held_out_mae(model, nodes, targets)
     hybrid_formulas = None
     if hybrid is not None:
         def do_hybrid():
             return _reoptimise_hybrid(hybrid, data, fit_idx, test_idx, options, device, out)
 
         hyb = store.run("reoptimise_hybrid", fp_reopt, do_hybrid, log)
-        losses["hybrid, before re-optimisation"] = hyb["before"]
-        losses["hybrid, after re-optimisation"] = hyb["after"]
+        for when in ("before", "after"):
+            losses[f"hybrid, {when} re-optimisation"] = hyb[when]
+            non_finite[f"hybrid, {when} re-optimisation"] = hyb.get(f"non_finite_{when}", 0)
         hybrid_formulas = hyb["formulas"]
+    for name, bad in non_finite.items():
+        if bad:
+            warnings.append(non_finite_warning(name, bad, nodes.shape[0] * nodes.shape[1]))
+            log(f"[report] warning: {warnings[-1]}")
 
     report = {
         "run_dir": str(run_dir), "data": data_label,
@@ -419,7 +424,7 @@ def _reoptimise_hybrid(hybrid, data: NBodyData, fit_idx, test_idx, options: Expl
 
     test_nodes, test_targets = _tensors(data, test_idx, torch.device("cpu"))
     model = copy.deepcopy(hybrid)
-    before = node_mae(model, test_nodes, test_targets)
+    before, bad_before = held_out_mae(model, test_nodes, test_targets)
     nodes, targets = _tensors(data, fit_idx, device)
     model.to(device)
     result = reoptimise(model, nodes, targets, options.reopt_steps, options.reopt_lr,
@@ -427,7 +432,8 @@ def _reoptimise_hybrid(hybrid, data: NBodyData, fit_idx, test_idx, options: Expl
                         fix_log10_mass=options.fix_log10_mass, desc="re-optimise hybrid")
     model.cpu()
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(out / "hybrid.safetensors"))
-    return {"before": before, "after": node_mae(model, test_nodes, test_targets),
+    after, bad_after = held_out_mae(model, test_nodes, test_targets)
+    return {"before": before, "after": after, "non_finite_before": bad_before, "non_finite_after": bad_after,
             "formulas": {c: f for c, f in model.symbolic.formulas().items() if not c.startswith("node")},
             "curve": result["curve"]}
 

@@ -8,16 +8,38 @@ import torch
 from tqdm.auto import tqdm
 
 
-def node_mae(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512) -> float:
-    """Mean over nodes of the summed absolute error over target components (the training loss)."""
-    total, count = 0.0, 0
+def node_errors(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512) -> torch.Tensor:
+    """Per node, the summed absolute error over target components (the training loss's terms)."""
     with torch.no_grad():
-        for s in range(0, nodes.shape[0], batch):
-            pred = model(nodes[s:s + batch])
-            err = (pred - targets[s:s + batch]).abs().sum(-1)
-            total += float(err.sum())
-            count += err.numel()
-    return total / max(count, 1)
+        return torch.cat([(model(nodes[s:s + batch]) - targets[s:s + batch]).abs().sum(-1).reshape(-1)
+                          for s in range(0, nodes.shape[0], batch)])
+
+
+def node_mae(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512) -> float:
+    """Mean over nodes of the summed absolute error over target components (the training loss).
+
+    Not finite when any node's prediction is not: what re-optimisation compares.
+    """
+    err = node_errors(model, nodes, targets, batch)
+    return float(err.double().mean()) if err.numel() else 0.0
+
+
+def held_out_mae(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512) -> tuple[float, int]:
+    """The loss over the nodes whose prediction is finite, and how many nodes are not finite.
+
+    A formula with a removable singularity (``dy / dy`` at ``dy = 0``) or a pole that a
+    held-out sample hits would otherwise turn the whole held-out loss into NaN.
+    """
+    err = node_errors(model, nodes, targets, batch)
+    finite = torch.isfinite(err)
+    bad = int((~finite).sum())
+    return (float(err[finite].double().mean()) if bool(finite.any()) else math.nan), bad
+
+
+def non_finite_warning(name: str, bad: int, total: int) -> str:
+    """The report's warning for a model whose held-out predictions are not all finite."""
+    return (f"{name}: {bad:,} of {total:,} held-out nodes have a prediction that is not finite "
+            "(a formula is singular there); its held-out MAE is over the other nodes")
 
 
 def fix_masses(log10_mass: torch.nn.Parameter, fixed: dict[int, float]) -> torch.Tensor:

@@ -9,7 +9,7 @@ import torch
 from distill.expr import parse
 from distill.pipeline import ExplainOptions, explain
 from distill.pipeline.compose import EdgeFeatures, SymbolicGraphModel
-from distill.pipeline.reoptimise import node_mae, reoptimise
+from distill.pipeline.reoptimise import held_out_mae, node_mae, non_finite_warning, reoptimise
 from distill.simulate import save_data, simulate_samples
 from distill.train import TrainConfig, train
 
@@ -405,3 +405,35 @@ def test_components_after_the_first_search_for_the_sibling_timeout(spring_run, t
     first, second = report["kept"]
     messages = {k: v for k, v in seen.items() if k.startswith("message")}
     assert messages == {f"message {first}": 2.0, f"message {second}": 1.0}
+
+
+def test_held_out_loss_is_over_the_finite_predictions_and_counts_the_others():
+    # The spring law times dy / dy (a removable singularity the search can leave in a formula):
+    # where two bodies share a y coordinate the message is NaN, and every node it reaches.
+    data = simulate_samples(50, steps_per_sim=100, law="spring", dim=2, n_bodies=3, seed=2)
+    names = ["dx", "dy", "r", "m_i"]
+    edges = EdgeFeatures(data.feature_names, data.graph_edges())
+    law = {f"e{k}": parse(f"2.0 * (r - 1.0) * {d} / r / m_i * (dy / dy)", names)
+           for k, d in enumerate(("dx", "dy"))}
+    model = SymbolicGraphModel(edges, law, {c: names for c in law},
+                               [parse("E0", ["E0"]), parse("E1", ["E1"])], [["E0"], ["E1"]], 2)
+    nodes = torch.as_tensor(data.nodes, dtype=torch.float32).clone()
+    targets = torch.as_tensor(data.targets, dtype=torch.float32)
+    y = data.feature_names.index("y")
+    nodes[7, 1, y] = nodes[7, 0, y]  # bodies 0 and 1 of graph 7 now share y: dy = 0 between them
+    assert not np.isfinite(node_mae(model, nodes, targets))
+    mae, bad = held_out_mae(model, nodes, targets)
+    assert bad == 2  # bodies 0 and 1 of graph 7 (body 2 receives finite messages)
+    # Independently: the law without the dy / dy factor, on every node but those two.
+    x = data.feature_names.index("x")
+    m = data.feature_names.index("m")
+    pos = nodes[..., [x, y]].double()
+    d = pos[:, None, :, :] - pos[:, :, None, :]  # [graph, receiver i, sender j, axis]: x_j - x_i
+    r = d.norm(dim=-1, keepdim=True)
+    pull = torch.where(r > 0, 2.0 * (r - 1.0) * d / r.clamp_min(1e-12), torch.zeros_like(d))
+    acc = pull.sum(2) / nodes[..., m, None].double()
+    err = (acc - targets.double()).abs().sum(-1)
+    keep = torch.ones_like(err, dtype=torch.bool)
+    keep[7, :2] = False
+    assert mae == pytest.approx(float(err[keep].mean()), rel=1e-4)
+    assert "2 of 150 held-out nodes" in non_finite_warning("symbolic", bad, 150)
