@@ -8,7 +8,8 @@ invalid; that is the one kind of change allowed).
 
 Rules: folding of constant subtrees (when the result is finite); ``x+0, 0+x, x-0, x*1, 1*x,
 x/1, x^1 -> x``; ``x*0, 0*x, 0/x, x-x -> 0``; ``x/x, x^0 -> 1``; ``neg(neg(x)) -> x``;
-``(x+a)+b -> x+(a+b)`` and ``(x*a)*b -> x*(a*b)`` (constants collected).
+``(x+a)+b -> x+(a+b)`` and ``(x*a)*b -> x*(a*b)`` (constants collected); ``cond(c, x)`` with a
+constant condition: ``x`` when ``c > 0``, else ``0``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from distill.expr.expression import Expression
-from distill.expr.operators import ADD, ARITY, BY_CODE, CONST, DIV, MUL, NEG, POW, SUB
+from distill.expr.operators import ADD, ARITY, BY_CODE, COND, CONST, DIV, MUL, NEG, POW, SUB
 
 # A fragment is a postfix program as three tuples; equal fragments are equal subtrees.
 Fragment = tuple[tuple, tuple, tuple]
@@ -104,6 +105,11 @@ def _simplify_node(code: int, kids: list[Fragment]) -> Fragment:
             return a
         if _is_const(b, 0.0):
             return _const(1.0)
+    elif code == COND and _is_const(a):
+        if a[2][0] > 0:
+            return b
+        if a[2][0] <= 0:
+            return _const(0.0)
     if code in (ADD, MUL):
         # Collect constants: (x op c1) op c2 and (c1 op x) op c2 -> x op (c1 op c2); also c2 op (..).
         if _is_const(a) and not _is_const(b):

@@ -23,6 +23,8 @@ def test_simplification_never_changes_the_value_where_both_are_finite(e):
     ("x0 / 1", "x0"), ("x0 ^ 1", "x0"), ("x0 * 0", "0.0"), ("x0 - x0", "0.0"),
     ("sin(x1) / sin(x1)", "1.0"), ("--x0", "x0"), ("2 * 3 + x0", "x0 + 6.0"),
     ("(x0 + 1) + 2", "x0 + 3.0"), ("(2 * x0) * 3", "x0 * 6.0"), ("exp(0) * x1", "x1"),
+    ("cond(2, x0)", "x0"), ("cond(-1, x0)", "0.0"), ("cond(0, x0)", "0.0"),
+    ("cond(x1 / x1, x0 * x2)", "x0 * x2"),
 ])
 def test_identities(text, expected):
     assert str(simplify(parse(text))) == expected
