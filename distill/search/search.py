@@ -19,6 +19,7 @@ from distill.search.constraints import check_constraints
 from distill.search.hall_of_fame import HallOfFame
 from distill.search.loss import Dataset
 from distill.search.migration import best_members, migrate
+from distill.search.mutate import simplify_tree
 from distill.search.mutation_functions import random_leaf
 from distill.search.options import Options
 from distill.search.population import Population, initial_tree
@@ -231,13 +232,37 @@ def _one_iteration(state, data, options, workers, seed, niterations, deadline, e
     state.birth = birth
     state.num_evals += evals
     for best in bests:
-        keep = [c for c in range(best.loss.size) if best.trees[c] is not None]
-        state.hof.update([best.trees[c] for c in keep], best.loss[keep], keep)
+        # Only those that would enter at their own complexity (all the update takes anyway).
+        keep = [c for c in range(best.loss.size)
+                if best.trees[c] is not None and best.loss[c] < state.hof.loss[c]]
+        trees, cx = [best.trees[c] for c in keep], keep
+        if options.should_simplify:
+            trees, cx = simplified(trees, keep, options)
+        state.hof.update(trees, best.loss[keep], cx)
     for pop in islands:
         state.hof.update(pop.trees, pop.loss, pop.complexity)
     state.stats.update(np.concatenate([p.complexity for p in islands]))
     _migrate(state, options, seed, data)
     state.iteration += 1
+
+
+def simplified(trees: list, complexities: list[int], options: Options) -> tuple[list, list[int]]:
+    """The trees simplified, with their complexities, where that makes them smaller.
+
+    The best children of an iteration reach the hall of fame before the iteration's
+    simplification pass, so ``dy / dy`` could stay in a final equation and give NaN at
+    ``dy = 0`` on new data. Simplification keeps the value wherever the tree is finite, so a
+    finite loss carries over.
+    """
+    out_t, out_c = [], []
+    for t, c in zip(trees, complexities, strict=True):
+        if t.codes.size > 1:
+            s = simplify_tree(t)
+            if s.codes.size < t.codes.size and check_constraints(s.codes, options, options.maxsize):
+                t, c = s, options.complexity_of(s.codes)
+        out_t.append(t)
+        out_c.append(c)
+    return out_t, out_c
 
 
 def _migrate(state: SearchState, options: Options, seed: int, data: Dataset) -> None:
