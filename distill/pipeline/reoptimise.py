@@ -11,8 +11,9 @@ from tqdm.auto import tqdm
 def node_errors(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512) -> torch.Tensor:
     """Per node, the summed absolute error over target components (the training loss's terms)."""
     with torch.no_grad():
-        return torch.cat([(model(nodes[s:s + batch]) - targets[s:s + batch]).abs().sum(-1).reshape(-1)
-                          for s in range(0, nodes.shape[0], batch)])
+        parts = [(model(nodes[s:s + batch]) - targets[s:s + batch]).abs().sum(-1).reshape(-1)
+                 for s in range(0, nodes.shape[0], batch)]
+    return torch.cat(parts) if parts else torch.zeros(0)
 
 
 def node_mae(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512) -> float:

@@ -13,8 +13,7 @@ import time
 import numpy as np
 
 from distill.search.constant_optimization import optimize_constants
-from distill.search.constraints import check_constraints
-from distill.search.mutate import simplify_tree
+from distill.search.mutate import smaller_simplified
 from distill.search.population import Population
 from distill.search.regularized_evolution import BestSeen, evolve
 
@@ -67,12 +66,10 @@ def optimize_and_simplify(islands: list[Population], data, options, rngs, maxsiz
         for j in range(pop.n):
             t = pop.trees[j]
             changed = False
-            if options.should_simplify and t.codes.size > 1:
-                s = simplify_tree(t)
-                if s.codes.size != t.codes.size and check_constraints(s.codes, options, maxsize):
-                    pop.trees[j] = t = s
-                    pop.complexity[j] = options.complexity_of(s.codes)
-                    changed = True
+            if options.should_simplify and (s := smaller_simplified(t, options, maxsize)) is not None:
+                pop.trees[j] = t = s
+                pop.complexity[j] = options.complexity_of(s.codes)
+                changed = True
             if changed or options.batching:
                 todo.append((pop, j))
     if todo:

@@ -36,6 +36,17 @@ def simplify_tree(t: mf.Tree) -> mf.Tree:
     return mf.Tree(e.codes, e.args, e.values)
 
 
+def smaller_simplified(t: mf.Tree, options, maxsize: int) -> mf.Tree | None:
+    """``t`` simplified, when that makes it smaller and keeps the constraints; else None.
+
+    Simplification keeps the value wherever the tree is finite, so a finite loss carries over.
+    """
+    if t.codes.size <= 1:
+        return None
+    s = simplify_tree(t)
+    return s if s.codes.size < t.codes.size and check_constraints(s.codes, options, maxsize) else None
+
+
 class Mutator:
     """Draws and applies mutations for one search (options, feature count, size limit)."""
 

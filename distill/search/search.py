@@ -19,7 +19,7 @@ from distill.search.constraints import check_constraints
 from distill.search.hall_of_fame import HallOfFame
 from distill.search.loss import Dataset
 from distill.search.migration import best_members, migrate
-from distill.search.mutate import simplify_tree
+from distill.search.mutate import smaller_simplified
 from distill.search.mutation_functions import random_leaf
 from distill.search.options import Options
 from distill.search.population import Population, initial_tree
@@ -251,17 +251,13 @@ def simplified(trees: list, complexities: list[int], options: Options) -> tuple[
 
     The best children of an iteration reach the hall of fame before the iteration's
     simplification pass, so ``dy / dy`` could stay in a final equation and give NaN at
-    ``dy = 0`` on new data. Simplification keeps the value wherever the tree is finite, so a
-    finite loss carries over.
+    ``dy = 0`` on new data.
     """
     out_t, out_c = [], []
     for t, c in zip(trees, complexities, strict=True):
-        if t.codes.size > 1:
-            s = simplify_tree(t)
-            if s.codes.size < t.codes.size and check_constraints(s.codes, options, options.maxsize):
-                t, c = s, options.complexity_of(s.codes)
-        out_t.append(t)
-        out_c.append(c)
+        s = smaller_simplified(t, options, options.maxsize)
+        out_t.append(t if s is None else s)
+        out_c.append(c if s is None else options.complexity_of(s.codes))
     return out_t, out_c
 
 
