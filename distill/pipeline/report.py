@@ -73,7 +73,8 @@ def markdown(r: dict) -> str:
         lines.append(f"- {part_name(c)} {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
                      f"{fit['complexity']}{origin})")
         for s in fit.get("beyond_switches", []):
-            lines.append(f"  - where `{s['condition']}` > 0 ({s['share_on']:.1%} of the edges), the "
+            seen = " (the target is flat on the other side)" if s.get("found_in") == "data" else ""
+            lines.append(f"  - where `{s['condition']}` > 0{seen} ({s['share_on']:.1%} of the edges), the "
                          f"search without switches chose `{s['equation']}` (MAE there {s['loss_on']:.3g})")
     for k, fit in enumerate(r.get("node_fits", [])):
         origin = f"; from {fit['sibling']}, refitted" if fit.get("sibling") else ""

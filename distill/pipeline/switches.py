@@ -12,6 +12,11 @@ the switch (``cond(condition, inner)``, and with an offset for the other side), 
 constants refitted on all rows, the switch's threshold scanned
 (:func:`distill.pipeline.candidates.refit_constants`), and joins the component's front; the
 equation is chosen again with the search's rule.
+
+When the grammar has ``cond``, thresholds read off the data join the search's own switches
+(:func:`distill.pipeline.flat_sides.flat_side_switches`: an input beyond which the target is
+flat), so that a law behind a switch is searched for even when the chosen formula is a smooth
+look-alike; an input that a switch of the formula already tests alone is not proposed again.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from dataclasses import replace
 import numpy as np
 
 from distill.expr import Expression, complexity, evaluate, parse
+from distill.expr.operators import VAR
 from distill.expr.switches import switch_conditions
 from distill.pipeline.candidates import offer, refit_constants
 from distill.pipeline.fit import fit_function
+from distill.pipeline.flat_sides import flat_side_switches
 from distill.pipeline.options import ExplainOptions
 
 SWITCHES = ("greater", "cond")
@@ -34,12 +41,14 @@ MIN_ROWS = 50
 
 def behind_switches(edge_fits: dict[str, dict], frame, options: ExplainOptions,
                     seed: int = 0) -> dict[str, dict]:
-    """Each fit whose chosen formula has a switch, with the formulas found beyond it merged
-    into its front (see the module notes); the others as they are.
+    """Each fit whose chosen formula has a switch, or whose target is flat beyond a threshold
+    of one input, with the formulas found beyond it merged into its front (see the module
+    notes); the others as they are.
 
     Returns new fit dicts; a fit lists its searches beyond switches in ``beyond_switches``
-    (condition, share of rows on, the inner search's chosen equation), and one whose chosen
-    equation changed names the condition in ``switch``.
+    (condition, where it was found: ``formula`` or ``data``, share of rows on, the inner
+    search's chosen equation), and one whose chosen equation changed names the condition in
+    ``switch``.
     """
     inner_options = replace(
         options, binary_operators=[b for b in options.binary_operators if b not in SWITCHES])
@@ -49,6 +58,11 @@ def behind_switches(edge_fits: dict[str, dict], frame, options: ExplainOptions,
         names = list(fit["variables"])
         X, y = frame[names].to_numpy(np.float64), frame[c].to_numpy(np.float64)
         conditions = switch_conditions(parse(fit["equation"], names))
+        n_formula = len(conditions)
+        if "cond" in options.binary_operators:
+            alone = {int(cond.args[cond.codes == VAR][0]) for cond in conditions
+                     if len(set(cond.args[cond.codes == VAR].tolist())) == 1}
+            conditions += flat_side_switches(X, y, MIN_ROWS, MIN_SHARE, skip=alone)
         searched, extra = [], []
         for j, cond in enumerate(conditions):
             with np.errstate(all="ignore"):
@@ -59,6 +73,7 @@ def behind_switches(edge_fits: dict[str, dict], frame, options: ExplainOptions,
             inner = fit_function(X[on], y[on], names, inner_options, seed + 1000 * (j + 1) + k, label,
                                  options.edge_timeout(k))
             searched.append({"condition": str(cond.with_variable_names(names)),
+                             "found_in": "formula" if j < n_formula else "data",
                              "share_on": float(on.mean()), "equation": inner["equation"],
                              "loss_on": inner["loss"]})
             off = float(np.median(y[~on]))

@@ -59,8 +59,8 @@ def test_the_law_behind_a_switch_replaces_a_linear_look_alike():
            "pareto": [{"complexity": 9, "loss": loss, "score": 0.1, "equation": proxy}]}
     options = ExplainOptions(timeout_per_fit=6.0, procs=0, populations=4, progress=False)
     out = behind_switches({"e0": fit}, frame, options)["e0"]
-    (searched,) = out["beyond_switches"]
-    assert searched["condition"].startswith("r - 2.02")
+    (searched,) = out["beyond_switches"]  # the data's own switch at r = 2 is the formula's
+    assert searched["condition"].startswith("r - 2.02") and searched["found_in"] == "formula"
     assert abs(searched["share_on"] - np.mean(frame.r > 2.02)) < 1e-12
     assert out["switch"] == searched["condition"]
     got = evaluate([parse(out["equation"], NAMES)], X)[0]
@@ -72,12 +72,38 @@ def test_the_law_behind_a_switch_replaces_a_linear_look_alike():
     assert fit["equation"] == proxy  # the given fit is left alone
 
 
-def test_a_formula_without_switches_is_left_as_it_is():
+def test_a_formula_without_switches_on_smooth_data_is_left_as_it_is():
     frame = _frame()
+    frame["e0"] = 2.0 * (frame.r - 1.0) / frame.r * frame.dx  # the spring: nothing flat
     fit = {"label": "message e0", "variables": NAMES, "equation": "dx * r", "loss": 1.0,
            "complexity": 3, "pareto": [{"complexity": 3, "loss": 1.0, "score": 0.0, "equation": "dx * r"}]}
     out = behind_switches({"e0": fit}, frame, ExplainOptions(progress=False))["e0"]
     assert out == fit
+
+
+def test_a_smooth_look_alike_on_a_switched_law_is_searched_behind_the_datas_switch():
+    frame = _frame()
+    X, y = frame[NAMES].to_numpy(), frame.e0.to_numpy()
+    proxy = "0.4 * dx * r"  # no switch for the search to look behind
+    loss = float(np.mean(np.abs(evaluate([parse(proxy, NAMES)], X)[0] - y)))
+    fit = {"label": "message e0", "variables": NAMES, "equation": proxy, "loss": loss, "complexity": 5,
+           "pareto": [{"complexity": 5, "loss": loss, "score": 0.1, "equation": proxy}]}
+    options = ExplainOptions(timeout_per_fit=6.0, procs=0, populations=4, progress=False)
+    out = behind_switches({"e0": fit}, frame, options)["e0"]
+    (searched,) = out["beyond_switches"]
+    assert searched["found_in"] == "data" and searched["condition"].startswith("r - ")
+    assert out["switch"] == searched["condition"]
+    got = evaluate([parse(out["equation"], NAMES)], X)[0]
+    truth = _truth(frame)  # independent: the law the frame was built from, up to its factor 2
+    assert 1 - np.var(got - 2.0 * truth) / np.var(2.0 * truth) > 0.999, out["equation"]
+
+
+def test_no_switch_is_read_off_the_data_without_cond_in_the_grammar():
+    frame = _frame()
+    fit = {"label": "message e0", "variables": NAMES, "equation": "dx * r", "loss": 1.0,
+           "complexity": 3, "pareto": [{"complexity": 3, "loss": 1.0, "score": 0.0, "equation": "dx * r"}]}
+    options = ExplainOptions(binary_operators=["+", "-", "*", "/"], progress=False)
+    assert behind_switches({"e0": fit}, frame, options)["e0"] == fit
 
 
 def test_the_report_says_where_the_search_ran_again():
@@ -117,3 +143,18 @@ def test_the_search_behind_a_switch_is_as_long_as_its_components(monkeypatch):
     options = ExplainOptions(timeout_per_fit=6.0, sibling_timeout_per_fit=2.0, progress=False)
     behind_switches(fits, frame, options)
     assert seen == [("e0", 6.0), ("e1", 2.0)]
+
+
+def test_the_report_says_when_the_switch_was_read_off_the_data():
+    from distill.pipeline.report import markdown
+
+    eq = "cond(r - 2.0, dx - dx / r)"
+    fit = {"equation": eq, "readable": eq, "loss": 0.01, "complexity": 13, "switch": "r - 1.98",
+           "pareto": [{"complexity": 13, "loss": 0.01, "equation": eq, "switch": "r - 1.98"}],
+           "beyond_switches": [{"condition": "r - 1.98", "found_in": "data", "share_on": 0.7,
+                                "equation": "dx - dx / r", "loss_on": 0.03}]}
+    report = {"run_dir": "runs/x", "model": {"name": "gn", "variant": "l1"}, "data": "d.npz",
+              "ranking": [{"component": "e0", "score": 1.0, "share": 1.0, "measure": "std"}],
+              "kept": ["e0"], "edge_inputs": NAMES, "edge_fits": {"e0": fit}, "losses": {}}
+    said = "where `r - 1.98` > 0 (the target is flat on the other side) (70.0% of the edges)"
+    assert said in markdown(report)
