@@ -60,8 +60,8 @@ def behind_switches(edge_fits: dict[str, dict], frame, options: ExplainOptions,
         conditions = switch_conditions(parse(fit["equation"], names))
         n_formula = len(conditions)
         if "cond" in options.binary_operators:
-            alone = {int(cond.args[cond.codes == VAR][0]) for cond in conditions
-                     if len(set(cond.args[cond.codes == VAR].tolist())) == 1}
+            tested = [set(cond.args[cond.codes == VAR].tolist()) for cond in conditions]
+            alone = {int(next(iter(t))) for t in tested if len(t) == 1}
             conditions += flat_side_switches(X, y, MIN_ROWS, MIN_SHARE, skip=alone)
         searched, extra = [], []
         for j, cond in enumerate(conditions):
