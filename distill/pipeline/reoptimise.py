@@ -7,6 +7,8 @@ import math
 import torch
 from tqdm.auto import tqdm
 
+from distill.train.optimizer import adam
+
 
 def node_errors(model, nodes: torch.Tensor, targets: torch.Tensor, batch: int = 512) -> torch.Tensor:
     """Per node, the summed absolute error over target components (the training loss's terms)."""
@@ -87,7 +89,7 @@ def reoptimise(model, nodes: torch.Tensor, targets: torch.Tensor, steps: int, lr
         groups.append({"params": net, "lr": lr if network_lr is None else network_lr})
     if masses:
         groups.append({"params": masses, "lr": 5 * lr})
-    opt = torch.optim.Adam(groups)
+    opt = adam(groups)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(steps, 1))
     before = node_mae(model, nodes, targets)
     gen = torch.Generator().manual_seed(seed)

@@ -23,6 +23,7 @@ from distill.train.checkpoint import (
 )
 from distill.train.config import TrainConfig, model_config
 from distill.train.device import calibrate_threads, configure_threads, pick_device
+from distill.train.optimizer import adam
 from distill.train.schedule import TimeOneCycle
 from models import build_model, make_batch
 
@@ -276,7 +277,7 @@ def _optimizer(model, config: TrainConfig, steps_per_epoch: int):
     if masses:
         groups.append({"params": masses})
         peaks.append(config.mass_lr)
-    optimizer = torch.optim.Adam(groups, lr=config.lr, weight_decay=config.weight_decay)
+    optimizer = adam(groups, lr=config.lr, weight_decay=config.weight_decay)
     if config.schedule == "time":
         return optimizer, TimeOneCycle(optimizer, peaks, config.time_limit)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
