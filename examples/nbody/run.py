@@ -82,7 +82,8 @@ def train_cell(cell: str, folder: Path, args) -> dict:
     if variant == "kl":
         options["penalty_weight"] = args.kl_weight
     config = TrainConfig(variant=variant, epochs=args.epochs, time_limit=args.train_seconds,
-                         schedule="time", lr=args.lr, seed=args.seed, progress=not args.quiet,
+                         schedule="time", lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+                         progress=not args.quiet,
                          patience=args.epochs, device=args.device, model_options=options,
                          penalty_warmup=args.penalty_warmup if penalised else 0.0,
                          penalty_delay=args.penalty_delay if penalised else 0.0)
@@ -163,6 +164,7 @@ def result_line(cell: str, folder: Path, report: dict, explain: dict, args) -> d
         "train": {"seconds": round(done["seconds"], 1), "epochs": done["epochs"],
                   "stopped": done["stopped"], "best_val": done["best_val"],
                   "lr": args.lr, "hidden": args.hidden, "schedule": "time",
+                  "batch_size": args.batch_size,
                   "l1_weight": args.l1_weight if variant == "l1" else None,
                   # KL runs without a recorded weight were trained at the model's default, 1
                   "kl_weight": done.get("penalty_weight", 1.0) if variant == "kl" else None,
@@ -223,6 +225,7 @@ def main(argv=None) -> int:
                    help="training budget; the one-cycle schedule is laid over it")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--batch-size", type=int, default=64, help="graphs per training step")
     p.add_argument("--l1-weight", type=float, default=2.0,
                    help="L1 message penalty weight of the l1 variant (paper: 1e-2)")
     p.add_argument("--kl-weight", type=float, default=0.25,

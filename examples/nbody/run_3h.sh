@@ -10,14 +10,17 @@
 # searches 30 s (2D) or 40 s (3D) and each other 10 s: the siblings step offers it to them
 # (NOTES-3h.md), the time of 20 s per formula.
 # A finished stage is cached under OUT_DIR/<cell>/, so an interrupted run resumes.
+# TRAIN_SECONDS (default 120) and RESULTS (default examples/nbody/results-3h.jsonl) override the
+# training time a cell and the file the rows are appended to, for a trial of the profile.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-examples/nbody/cache-3h}
 shift || true
 [ $# -gt 0 ] || set -- all
 run=(env PYTHONPATH=. .venv/bin/python examples/nbody/run.py --samples 50000 --steps-per-sim 1
-     --out-dir "$out" --train-seconds 120 --sibling-fit-seconds 10 --node-fit-seconds 5
-     --penalty-warmup 0.3 --penalty-delay 0.2 --quiet --results examples/nbody/results-3h.jsonl)
+     --out-dir "$out" --train-seconds "${TRAIN_SECONDS:-120}" --sibling-fit-seconds 10
+     --node-fit-seconds 5 --penalty-warmup 0.3 --penalty-delay 0.2 --quiet
+     --results "${RESULTS:-examples/nbody/results-3h.jsonl}")
 for cell in $("${run[@]}" --list --cells "$@"); do
     echo "=== $cell $(date -u +%H:%M:%S)"
     case $cell in
