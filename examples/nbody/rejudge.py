@@ -62,7 +62,7 @@ def rejudge(cell: str, out_dir: Path, edge_target: str, last: dict) -> dict:
     args = SimpleNamespace(
         edge_target=edge_target, samples=last["samples"], steps_per_sim=last.get("steps_per_sim", 100),
         seed=last.get("seed", 0), lr=train.get("lr"), hidden=train.get("hidden"),
-        l1_weight=train.get("l1_weight"))
+        l1_weight=train.get("l1_weight"), batch_size=train.get("batch_size", 64))
     line = result_line(cell, folder, report, explain, args)
     line["train"] = train  # as the cell ran, not re-read
     line["finished"] = last["finished"]
