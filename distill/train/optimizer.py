@@ -1,10 +1,12 @@
 """Adam with torch's fused kernel where it has one.
 
 torch's default Adam on CPU updates one parameter tensor at a time, a dozen small kernels each.
-The fused kernel does the whole update in one pass per tensor. Measured on the 2-core machine
-(charge 2D bottleneck graph network, hidden 128, 69,000 parameters, batch 64, one thread):
-426 us per step for the default, 347 us with ``foreach``, 103 us fused, of a 2.9 ms training
-step (``benchmarks/train_step.py``). The update is the same algorithm; only rounding differs.
+The fused kernel does the whole update in one pass per tensor. On the 2-core machine (charge
+2D bottleneck graph network, hidden 128, 69,000 parameters, batch 64) a whole training step
+takes 3.07 ms with the default and 2.68 ms fused on one thread, 2.76 and 2.34 ms on two
+(``benchmarks/train_step.py``, BENCHMARKS.md); the optimizer's step timed alone is 426 us
+default, 347 us with ``foreach``, 103 us fused. The update is the same algorithm; only
+rounding differs.
 """
 
 from __future__ import annotations
