@@ -210,7 +210,8 @@ class GraphNetwork(MessagePassing):
         return self.node_mlp(torch.cat([h[:, self.edge_feature_index], summed], dim=-1))
 
     def edge_contributions(self, x: torch.Tensor, edge_index: torch.Tensor,
-                           body_id: torch.Tensor | None = None) -> torch.Tensor:
+                           body_id: torch.Tensor | None = None,
+                           reference: torch.Tensor | None = None) -> torch.Tensor:
         r"""What each edge adds to its receiver's prediction, shape (n_edges, n_targets).
 
         The receiver's prediction minus its prediction with that one message left out of the
@@ -220,22 +221,47 @@ class GraphNetwork(MessagePassing):
         (a message may carry any factor of the receiver's features, such as part of its
         ``1 / m_i``, that the node MLP then undoes): for an acceleration it is the sender's
         pull on the receiver, ``F_ij / m_i``.
+
+        With ``reference`` (a message, shape (msg_dim,)), the edge's message is replaced by it
+        rather than left out: ``phi_v([h_i, \bar e_i]) - phi_v([h_i, \bar e_i - e_ij + ref])``.
+        A message is the force plus whatever constant the edge MLP settled on; left out, that
+        constant takes with it a receiver-only term (the node MLP's slope at the receiver
+        times the constant) which can outweigh the force on most edges. Against a typical
+        message (the median) the constant cancels.
         """
         h = self.node_inputs(x, body_id)
         send, recv = edge_index
         msg = self.message(h[recv], h[send])
         if self.variant == "kl":
             msg = msg[:, : self.msg_dim]
+        removed = msg if reference is None else msg - _as_reference(reference, msg)
         if self.newton:
-            return msg / h[recv, self.mass_index : self.mass_index + 1]
+            return removed / h[recv, self.mass_index : self.mass_index + 1]
         summed = torch.zeros(h.shape[0], msg.shape[1], dtype=msg.dtype, device=msg.device)
         summed = summed.index_add(0, recv, msg)
         own = h[recv]
-        return self.node_model(own, summed[recv]) - self.node_model(own, summed[recv] - msg)
+        return self.node_model(own, summed[recv]) - self.node_model(own, summed[recv] - removed)
+
+    def edge_messages(self, x: torch.Tensor, edge_index: torch.Tensor,
+                      body_id: torch.Tensor | None = None) -> torch.Tensor:
+        """Each edge's message as the node model reads it, shape (n_edges, msg_dim) (the KL
+        variant's means)."""
+        h = self.node_inputs(x, body_id)
+        send, recv = edge_index
+        return self.message(h[recv], h[send])[:, : self.msg_dim]
 
     def loss_terms(self, batch: GraphBatch) -> tuple[torch.Tensor, torch.Tensor]:
         """Prediction (n_nodes, n_targets) and penalty for a :class:`GraphBatch`."""
         return self(batch.x, batch.edge_index, batch.body_id, return_penalty=True)
+
+
+def _as_reference(reference, msg: torch.Tensor) -> torch.Tensor:
+    """``reference`` as a (1, msg_dim) tensor beside ``msg``, or a clear error."""
+    ref = torch.as_tensor(reference, dtype=msg.dtype, device=msg.device)
+    if ref.shape != (msg.shape[1],):
+        raise ValueError(f"reference: expected one message, shape ({msg.shape[1]},), got shape "
+                         f"{tuple(ref.shape)}")
+    return ref[None, :]
 
 
 def _initial_masses(init, n_body_ids: int) -> nn.Parameter | None:

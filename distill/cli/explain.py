@@ -24,6 +24,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--edge-target", choices=("messages", "contributions"), default=None,
                    help="fit the edge formulas to the messages (default) or to what each edge adds "
                         "to its receiver's prediction")
+    p.add_argument("--contribution-reference", choices=("none", "median"), default=None,
+                   help="with --edge-target contributions: measure each edge's contribution "
+                        "against the median message rather than none (cancels the constant "
+                        "every message carries)")
     p.add_argument("--binary-operators", nargs="+", default=None)
     p.add_argument("--unary-operators", nargs="*", default=None)
     p.add_argument("--option", action="append", default=[], metavar="KEY=JSON",
@@ -44,6 +48,7 @@ def options_from_args(args) -> ExplainOptions:
             values[key] = raw
     for attr, key in (("timeout", "timeout_per_fit"), ("components", "n_components"),
                       ("edges", "n_edges"), ("edge_target", "edge_target"),
+                      ("contribution_reference", "contribution_reference"),
                       ("binary_operators", "binary_operators"),
                       ("unary_operators", "unary_operators")):
         if getattr(args, attr) is not None:

@@ -94,13 +94,14 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     table = out / "messages.csv"
 
     def do_record():
-        frame, samples = record_edges(network, data, options.n_edges, options.seed, contributions)
+        frame, samples = record_edges(network, data, options.n_edges, options.seed, contributions,
+                                      options.contribution_reference)
         tmp = table.with_suffix(".tmp")
         frame.to_csv(tmp, index=False)
         tmp.replace(table)
         return {"samples": samples.tolist(), "n_rows": len(frame), "sha256": _file_hash(table)}
 
-    fp_record = options.fingerprint("n_edges", "seed", "edge_target")
+    fp_record = options.fingerprint("n_edges", "seed", "edge_target", "contribution_reference")
     rec = store.run("record", fp_record, do_record, log)
     if not table.exists() or rec.get("sha256") != _file_hash(table):
         # The table was rewritten (or lost) since this step was saved: record again.
@@ -136,7 +137,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     pull = true_pull(sub, force) if contributions and force is not None else None
     if pull is not None:
         alignment_contributions = store.run(
-            "align_contributions", options.fingerprint("n_edges", "seed", "edge_target"),
+            "align_contributions", options.fingerprint("n_edges", "seed", "edge_target",
+                                                       "contribution_reference"),
             lambda: align_components(frame, kept, pull), log)
     else:
         alignment_contributions = {}

@@ -11,6 +11,7 @@ DEFAULT_UNARY = ["exp", "log"]
 # Cranmer et al. 2020 weighted ^, exp, log and IF by 3.
 DEFAULT_COMPLEXITY = {"^": 3, "exp": 3, "log": 3, "greater": 3, "cond": 3}
 EDGE_TARGETS = ("messages", "contributions")
+REFERENCES = ("none", "median")  # distill.record.contributions.REFERENCES
 #: Options that change no search's result: a resumed run with another value keeps its searches.
 REOPT_OPTIONS = ("reopt_steps", "reopt_lr", "reopt_samples", "fix_log10_mass")
 _NOT_HASHED_FOR_SEARCH = REOPT_OPTIONS + ("device", "procs", "progress")
@@ -67,6 +68,11 @@ class ExplainOptions:
         output (:mod:`distill.record.contributions`), which does not depend on how the network
         split its work between edge and node models; receiver-only inputs then stay in the
         edge search, and there is no hybrid model.
+    contribution_reference : {"none", "median"}
+        With ``edge_target="contributions"``: what takes an edge's message's place when its
+        contribution is measured. ``none``, nothing (the prediction lost without the edge);
+        ``median``, the median message, which cancels the constant every message carries
+        (see :mod:`distill.record.contributions`).
     device : str
         ``auto`` uses CUDA when present.
     seed : int
@@ -93,6 +99,7 @@ class ExplainOptions:
     reopt_samples: int = 2000
     fix_log10_mass: dict | None = None
     edge_target: str = "messages"
+    contribution_reference: str = "none"
     device: str = "auto"
     seed: int = 0
     progress: bool = True
@@ -114,6 +121,12 @@ class ExplainOptions:
             raise ValueError(f"arithmetic_share: expected a share in [0, 1), got {self.arithmetic_share}")
         if self.edge_target not in EDGE_TARGETS:
             raise ValueError(f"edge_target: expected one of {EDGE_TARGETS}, got {self.edge_target!r}")
+        if self.contribution_reference not in REFERENCES:
+            raise ValueError(f"contribution_reference: expected one of {REFERENCES}, got "
+                             f"{self.contribution_reference!r}")
+        if self.contribution_reference != "none" and self.edge_target != "contributions":
+            raise ValueError(f"contribution_reference: {self.contribution_reference!r} applies to "
+                             f"edge_target='contributions'; got edge_target={self.edge_target!r}")
         if int(self.reopt_samples) < 1:
             raise ValueError(f"reopt_samples: expected at least 1, got {self.reopt_samples}")
         if int(self.reopt_steps) < 0:
@@ -162,4 +175,6 @@ class ExplainOptions:
         d.pop("progress", None)
         if d.get("sibling_timeout_per_fit", 0) is None:
             del d["sibling_timeout_per_fit"]  # added later: runs saved before keep their searches
+        if d.get("contribution_reference") == "none":
+            del d["contribution_reference"]  # likewise
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

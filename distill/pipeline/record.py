@@ -20,20 +20,20 @@ def sample_for_edges(data: NBodyData, n_edges: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(data.n_samples, size=n, replace=False))
 
 
-def record_edges(model, data: NBodyData, n_edges: int, seed: int,
-                 contributions: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
+def record_edges(model, data: NBodyData, n_edges: int, seed: int, contributions: bool = False,
+                 reference: str = "none") -> tuple[pd.DataFrame, np.ndarray]:
     """Messages and edge inputs of ``model`` on about ``n_edges`` edges of ``data``.
 
     Returns the table (one row per edge, see :func:`distill.record.record_messages`) and the
     sample indices it covers. Rows are ordered by sample, then by edge. With
     ``contributions``, also what each edge adds to each of its receiver's outputs, columns
-    ``c0, c1, ...`` (:func:`distill.record.record_contributions`).
+    ``c0, c1, ...`` (:func:`distill.record.record_contributions`, with ``reference``).
     """
     index = sample_for_edges(data, n_edges, seed)
     sub = data.subset(index)
     frame = record_messages(model, sub)
     if contributions:
-        values = record_contributions(model, sub)
+        values = record_contributions(model, sub, reference=reference)
         frame = frame.assign(**{f"c{k}": values[:, k] for k in range(values.shape[1])})
     return frame, index
 

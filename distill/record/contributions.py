@@ -5,6 +5,11 @@ of the receiver's own features that the edge model put in (part of a ``1 / m_i``
 message can be the force times ``a + b / m_i``, a linear function of the force for no single
 ``a, b``. What the edge adds to the prediction does not depend on that split. For a graph
 network predicting accelerations it is the sender's pull on the receiver, ``F_ij / m_i``.
+
+Left out of the sum, a message takes with it the constant the edge MLP added to every message,
+and with that a term of the receiver alone (the node MLP's slope there times the constant); on
+most edges of a fast-falling law that term is larger than the force. ``reference="median"``
+puts the median message in the edge's place instead of nothing, so the constant cancels.
 """
 
 from __future__ import annotations
@@ -15,14 +20,22 @@ import torch
 from distill.simulate.dataset import NBodyData
 from models.batch import make_batch
 
+REFERENCES = ("none", "median")
 
-def record_contributions(model: torch.nn.Module, data: NBodyData, batch_size: int = 512) -> np.ndarray:
+
+def record_contributions(model: torch.nn.Module, data: NBodyData, batch_size: int = 512,
+                         reference: str = "none") -> np.ndarray:
     """Each edge's contribution to its receiver's prediction, shape (n_rows, n_targets).
 
     Rows in the order of :func:`distill.record.record_messages` on the same ``data``: samples
     in order, then edges in ``data.graph_edges()`` order. ``model`` must have an
-    ``edge_contributions(x, edge_index, body_id)`` method (the graph network has).
+    ``edge_contributions(x, edge_index, body_id, reference)`` method (the graph network has).
+    ``reference``: ``"none"``, the prediction lost without the edge; ``"median"``, the
+    prediction's change when the edge's message is replaced by the median message over
+    ``data``'s edges (per component).
     """
+    if reference not in REFERENCES:
+        raise ValueError(f"reference: expected one of {REFERENCES}, got {reference!r}")
     if not hasattr(model, "edge_contributions"):
         raise TypeError(f"model: expected a model with edge_contributions() (a graph network), got "
                         f"{type(model).__name__}")
@@ -33,13 +46,19 @@ def record_contributions(model: torch.nn.Module, data: NBodyData, batch_size: in
     edges = torch.as_tensor(data.graph_edges(), device=device)
     ids = None if data.body_id is None else torch.as_tensor(data.body_id, device=device)
     was_training = model.training
-    out = []
+
+    def batches():
+        for start in range(0, data.n_samples, batch_size):
+            yield make_batch(nodes[start : start + batch_size], edges, ids)
+
     try:
         model.eval()
         with torch.no_grad():
-            for start in range(0, data.n_samples, batch_size):
-                batch = make_batch(nodes[start : start + batch_size], edges, ids)
-                out.append(model.edge_contributions(batch.x, batch.edge_index, batch.body_id).cpu())
+            ref = None
+            if reference == "median":
+                msgs = torch.cat([model.edge_messages(b.x, b.edge_index, b.body_id) for b in batches()])
+                ref = torch.as_tensor(np.median(msgs.cpu().numpy(), axis=0))
+            out = [model.edge_contributions(b.x, b.edge_index, b.body_id, ref).cpu() for b in batches()]
     finally:
         model.train(was_training)
     return torch.cat(out).numpy()

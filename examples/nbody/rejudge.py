@@ -52,7 +52,8 @@ def rejudge(cell: str, out_dir: Path, edge_target: str, last: dict) -> dict:
     """A new results line for ``cell`` from its folder under ``out_dir`` and its ``last`` line."""
     law, dim, _ = parse_cell(cell)
     folder = out_dir / cell
-    explain_dir = folder / explain_folder(edge_target)
+    reference = last.get("contribution_reference") or "none"
+    explain_dir = folder / explain_folder(edge_target, reference)
     report = rejudged_report(explain_dir, out_dir / "data" / f"{law}-{dim}d.npz")
     formulas = {c: f["readable"] for c, f in report["edge_fits"].items()}
     if formulas != last["formulas"]:
@@ -60,7 +61,8 @@ def rejudge(cell: str, out_dir: Path, edge_target: str, last: dict) -> dict:
                          "(another run); left alone")
     train, explain = last["train"], last["explain"]
     args = SimpleNamespace(
-        edge_target=edge_target, samples=last["samples"], steps_per_sim=last.get("steps_per_sim", 100),
+        edge_target=edge_target, contribution_reference=reference, samples=last["samples"],
+        steps_per_sim=last.get("steps_per_sim", 100),
         seed=last.get("seed", 0), lr=train.get("lr"), hidden=train.get("hidden"),
         l1_weight=train.get("l1_weight"), batch_size=train.get("batch_size", 64))
     line = result_line(cell, folder, report, explain, args)
@@ -83,7 +85,8 @@ def main(argv=None) -> int:
     for target in targets:
         last_lines = read_results(results, target)
         for cell in select_cells(args.cells):
-            folder = args.out_dir / cell / explain_folder(target)
+            reference = last_lines.get(cell, {}).get("contribution_reference") or "none"
+            folder = args.out_dir / cell / explain_folder(target, reference)
             if cell not in last_lines or not (folder / "report.json").exists():
                 continue
             try:

@@ -107,16 +107,21 @@ def explain_cell(cell: str, folder: Path, args) -> dict:
                              sibling_timeout_per_fit=args.sibling_fit_seconds,
                              node_timeout_per_fit=args.node_fit_seconds,
                              progress=not args.quiet, reopt_steps=args.reopt_steps,
-                             fit_node=True, edge_target=args.edge_target)
+                             fit_node=True, edge_target=args.edge_target,
+                             contribution_reference=args.contribution_reference)
     t0 = time.perf_counter()
-    report = explain(folder / "run", data=data_path, out=folder / explain_folder(args.edge_target),
+    report = explain(folder / "run", data=data_path,
+                     out=folder / explain_folder(args.edge_target, args.contribution_reference),
                      options=options)
     return {"report": report, "seconds": time.perf_counter() - t0}
 
 
-def explain_folder(edge_target: str) -> str:
-    """Each edge target explains into its own folder of the cell, so both stay cached."""
-    return "explain" if edge_target == "messages" else f"explain_{edge_target}"
+def explain_folder(edge_target: str, reference: str = "none") -> str:
+    """Each edge target (and contributions' reference) explains into its own folder of the
+    cell, so all stay cached."""
+    if edge_target == "messages":
+        return "explain"
+    return f"explain_{edge_target}" + ("" if reference == "none" else f"_{reference}")
 
 
 def explain_seconds(cell: str, report: dict, wall: float, edge_target: str = "messages",
@@ -147,7 +152,7 @@ def result_line(cell: str, folder: Path, report: dict, explain: dict, args) -> d
         from softening import unsoftened_check  # noqa: PLC0415 (script-local module)
         from wider import wider_check  # noqa: PLC0415 (script-local module)
 
-        explain_dir = folder / explain_folder(args.edge_target)
+        explain_dir = folder / explain_folder(args.edge_target, args.contribution_reference)
         data_path = folder.parent / "data" / f"{law}-{dim}d.npz"
         unsoftened = unsoftened_check(law, explain_dir, data_path, report)
         wider = wider_check(law, explain_dir, data_path, report)
@@ -160,6 +165,7 @@ def result_line(cell: str, folder: Path, report: dict, explain: dict, args) -> d
                                   dict(report, force_law=after, edge_fits=fits))
     return {
         "cell": cell, "law": law, "dim": dim, "variant": variant, "edge_target": args.edge_target,
+        "contribution_reference": args.contribution_reference,
         "samples": args.samples, "steps_per_sim": args.steps_per_sim, "seed": args.seed,
         "train": {"seconds": round(done["seconds"], 1), "epochs": done["epochs"],
                   "stopped": done["stopped"], "best_val": done["best_val"],
@@ -248,6 +254,9 @@ def main(argv=None) -> int:
     p.add_argument("--edge-target", choices=("messages", "contributions"), default="messages",
                    help="fit the edge formulas to the messages or to each edge's contribution to "
                         "its receiver's prediction (explain_contributions/)")
+    p.add_argument("--contribution-reference", choices=("none", "median"), default="none",
+                   help="with --edge-target contributions: each edge's contribution against the "
+                        "median message rather than none (explain_contributions_median/)")
     p.add_argument("--device", default="auto")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")

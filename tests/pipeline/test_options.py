@@ -41,3 +41,16 @@ def test_fingerprints_of_runs_saved_before_sibling_timeouts_are_unchanged():
     # explain runs saved then resume without searching again.
     assert ExplainOptions().search_fingerprint() == "59d9089ec194b16a"
     assert ExplainOptions().fingerprint() == "e76bc1d21d64daf4"
+
+
+def test_contribution_reference_is_validated_and_keys_the_searches():
+    median = ExplainOptions(edge_target="contributions", contribution_reference="median")
+    plain = ExplainOptions(edge_target="contributions")
+    assert median.search_fingerprint() != plain.search_fingerprint()
+    assert (median.fingerprint("n_edges", "edge_target", "contribution_reference")
+            != plain.fingerprint("n_edges", "edge_target", "contribution_reference"))
+    with pytest.raises(ValueError, match="contribution_reference: expected one of .*got 'mean'"):
+        ExplainOptions(edge_target="contributions", contribution_reference="mean")
+    with pytest.raises(ValueError, match="contribution_reference: 'median' applies to "
+                                         "edge_target='contributions'; got edge_target='messages'"):
+        ExplainOptions(contribution_reference="median")
