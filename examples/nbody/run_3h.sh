@@ -3,14 +3,14 @@
 #   examples/nbody/run_3h.sh [OUT_DIR] [CELL PATTERN ...]     e.g. run_3h.sh /tmp/cells-3h '*-l1'
 # then  PYTHONPATH=. .venv/bin/python examples/nbody/run.py --table \
 #         --results examples/nbody/results-3h.jsonl --table-out examples/nbody/RESULTS-3h.md
-# Every cell trains 120 s. Bottleneck and L1 cells fit their edge formulas to the messages and
-# to the contributions (charge 2D is recovered from the messages only, others from the
-# contributions only); standard and KL cells to the contributions alone (their messages rarely
+# Every cell trains 105 s (with fused Adam, the steps 120 s took before). Bottleneck and L1
+# cells fit their edge formulas to the messages and to the contributions (some cells are
+# recovered one way only); standard and KL cells to the contributions alone (their messages rarely
 # give the law: Cranmer et al. recover none of the standard cells). The first edge formula
 # searches 30 s (2D) or 40 s (3D) and each other 10 s: the siblings step offers it to them
 # (NOTES-3h.md), the time of 20 s per formula.
 # A finished stage is cached under OUT_DIR/<cell>/, so an interrupted run resumes.
-# TRAIN_SECONDS (default 120) and RESULTS (default examples/nbody/results-3h.jsonl) override the
+# TRAIN_SECONDS (default 105) and RESULTS (default examples/nbody/results-3h.jsonl) override the
 # training time a cell and the file the rows are appended to, for a trial of the profile.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +18,7 @@ out=${1:-examples/nbody/cache-3h}
 shift || true
 [ $# -gt 0 ] || set -- all
 run=(env PYTHONPATH=. .venv/bin/python examples/nbody/run.py --samples 50000 --steps-per-sim 1
-     --out-dir "$out" --train-seconds "${TRAIN_SECONDS:-120}" --sibling-fit-seconds 10
+     --out-dir "$out" --train-seconds "${TRAIN_SECONDS:-105}" --sibling-fit-seconds 10
      --node-fit-seconds 5 --penalty-warmup 0.3 --penalty-delay 0.2 --quiet
      --results "${RESULTS:-examples/nbody/results-3h.jsonl}")
 for cell in $("${run[@]}" --list --cells "$@"); do
