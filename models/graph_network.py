@@ -226,8 +226,9 @@ class GraphNetwork(MessagePassing):
         rather than left out: ``phi_v([h_i, \bar e_i]) - phi_v([h_i, \bar e_i - e_ij + ref])``.
         A message is the force plus whatever constant the edge MLP settled on; left out, that
         constant takes with it a receiver-only term (the node MLP's slope at the receiver
-        times the constant) which can outweigh the force on most edges. Against a typical
-        message (the median) the constant cancels.
+        times the constant), and the node MLP is read at a sum of one message fewer than it
+        was ever trained on. Against a typical message (the median) the constant cancels and
+        the sum stays one of n - 1 messages.
         """
         h = self.node_inputs(x, body_id)
         send, recv = edge_index

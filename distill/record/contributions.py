@@ -7,9 +7,12 @@ message can be the force times ``a + b / m_i``, a linear function of the force f
 network predicting accelerations it is the sender's pull on the receiver, ``F_ij / m_i``.
 
 Left out of the sum, a message takes with it the constant the edge MLP added to every message,
-and with that a term of the receiver alone (the node MLP's slope there times the constant); on
-most edges of a fast-falling law that term is larger than the force. ``reference="median"``
-puts the median message in the edge's place instead of nothing, so the constant cancels.
+and with that a term of the receiver alone (the node MLP's slope there times the constant);
+the node MLP is also read at a sum of one message fewer than any it was trained on. On most
+edges of a fast-falling law that term is larger than the force. ``reference="median"`` puts
+the median message in the edge's place instead of nothing: the constant cancels and the sum
+keeps its number of messages. On the 3-h profile's charge-2d-bottleneck network the law's form
+fits the contributions at R^2 0.92 / 0.94 left out, 0.996 / 0.991 against the median.
 """
 
 from __future__ import annotations

@@ -108,12 +108,17 @@ def explain_cell(cell: str, folder: Path, args) -> dict:
                              node_timeout_per_fit=args.node_fit_seconds,
                              progress=not args.quiet, reopt_steps=args.reopt_steps,
                              fit_node=True, edge_target=args.edge_target,
-                             contribution_reference=args.contribution_reference)
+                             contribution_reference=reference(args))
     t0 = time.perf_counter()
     report = explain(folder / "run", data=data_path,
-                     out=folder / explain_folder(args.edge_target, args.contribution_reference),
+                     out=folder / explain_folder(args.edge_target, reference(args)),
                      options=options)
     return {"report": report, "seconds": time.perf_counter() - t0}
+
+
+def reference(args) -> str:
+    """The contributions' reference (``--contribution-reference``); messages have none."""
+    return args.contribution_reference if args.edge_target == "contributions" else "none"
 
 
 def explain_folder(edge_target: str, reference: str = "none") -> str:
@@ -152,7 +157,7 @@ def result_line(cell: str, folder: Path, report: dict, explain: dict, args) -> d
         from softening import unsoftened_check  # noqa: PLC0415 (script-local module)
         from wider import wider_check  # noqa: PLC0415 (script-local module)
 
-        explain_dir = folder / explain_folder(args.edge_target, args.contribution_reference)
+        explain_dir = folder / explain_folder(args.edge_target, reference(args))
         data_path = folder.parent / "data" / f"{law}-{dim}d.npz"
         unsoftened = unsoftened_check(law, explain_dir, data_path, report)
         wider = wider_check(law, explain_dir, data_path, report)
@@ -165,7 +170,7 @@ def result_line(cell: str, folder: Path, report: dict, explain: dict, args) -> d
                                   dict(report, force_law=after, edge_fits=fits))
     return {
         "cell": cell, "law": law, "dim": dim, "variant": variant, "edge_target": args.edge_target,
-        "contribution_reference": args.contribution_reference,
+        "contribution_reference": reference(args),
         "samples": args.samples, "steps_per_sim": args.steps_per_sim, "seed": args.seed,
         "train": {"seconds": round(done["seconds"], 1), "epochs": done["epochs"],
                   "stopped": done["stopped"], "best_val": done["best_val"],
