@@ -29,8 +29,15 @@ def test_contribution_is_the_prediction_lost_without_the_edge(data, kw):
     torch.manual_seed(0)
     model = GraphNetwork(data.feature_names, 2, hidden=16, layers=2, **kw).eval()
     got = record_contributions(model, data, batch_size=2)
+    assert got.shape == (data.n_samples * data.n_edges, 2)
+    assert_is_the_change(got, model, data, lambda sample, edge: without_edge(model, data, sample, edge))
+    assert np.abs(got).max() > 1e-3  # not trivially zero
+
+
+def assert_is_the_change(got, model, data, altered) -> None:
+    """``got``'s rows of the first and last samples are the receiver's prediction less its
+    prediction on ``altered(sample, edge)``'s graph."""
     n_edges = data.n_edges
-    assert got.shape == (data.n_samples * n_edges, 2)
     edges = data.graph_edges()
     full = make_batch(torch.as_tensor(data.nodes, dtype=torch.float32), torch.as_tensor(edges))
     with torch.no_grad():
@@ -38,9 +45,8 @@ def test_contribution_is_the_prediction_lost_without_the_edge(data, kw):
         for sample in (0, data.n_samples - 1):
             for edge in range(n_edges):
                 receiver = edges[1, edge]
-                lost = pred[sample, receiver] - without_edge(model, data, sample, edge)[receiver]
-                np.testing.assert_allclose(got[sample * n_edges + edge], lost.numpy(), atol=1e-5)
-    assert np.abs(got).max() > 1e-3  # not trivially zero
+                change = pred[sample, receiver] - altered(sample, edge)[receiver]
+                np.testing.assert_allclose(got[sample * n_edges + edge], change.numpy(), atol=1e-5)
 
 
 def test_newton_contribution_is_the_message_over_the_receivers_mass(data):
@@ -82,16 +88,8 @@ def test_median_reference_replaces_the_message_by_the_median_one(data, variant):
     frame = record_messages(model, data)
     messages = frame[[f"e{k}" for k in range(model.msg_dim)]].to_numpy()
     median = np.median(messages, axis=0)
-    n_edges = data.n_edges
-    edges = data.graph_edges()
-    full = make_batch(torch.as_tensor(data.nodes, dtype=torch.float32), torch.as_tensor(edges))
-    with torch.no_grad():
-        pred = model(full.x, full.edge_index).reshape(data.n_samples, data.n_bodies, 2)
-        for sample in (0, data.n_samples - 1):
-            for edge in range(n_edges):
-                receiver = edges[1, edge]
-                change = pred[sample, receiver] - with_message(model, data, sample, edge, median)[receiver]
-                np.testing.assert_allclose(got[sample * n_edges + edge], change.numpy(), atol=1e-5)
+    assert_is_the_change(got, model, data,
+                         lambda sample, edge: with_message(model, data, sample, edge, median))
     plain = record_contributions(model, data)
     assert np.abs(got - plain).max() > 1e-4  # the reference changed something
 
