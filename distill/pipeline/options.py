@@ -6,12 +6,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 
+from distill.record.contributions import REFERENCES
+
 DEFAULT_BINARY = ["+", "-", "*", "/", "^", "greater", "cond"]
 DEFAULT_UNARY = ["exp", "log"]
 # Cranmer et al. 2020 weighted ^, exp, log and IF by 3.
 DEFAULT_COMPLEXITY = {"^": 3, "exp": 3, "log": 3, "greater": 3, "cond": 3}
 EDGE_TARGETS = ("messages", "contributions")
-REFERENCES = ("none", "median")  # distill.record.contributions.REFERENCES
 #: Options that change no search's result: a resumed run with another value keeps its searches.
 REOPT_OPTIONS = ("reopt_steps", "reopt_lr", "reopt_samples", "fix_log10_mass")
 _NOT_HASHED_FOR_SEARCH = REOPT_OPTIONS + ("device", "procs", "progress")
