@@ -231,10 +231,8 @@ class GraphNetwork(MessagePassing):
         the sum stays one of n - 1 messages.
         """
         h = self.node_inputs(x, body_id)
-        send, recv = edge_index
-        msg = self.message(h[recv], h[send])
-        if self.variant == "kl":
-            msg = msg[:, : self.msg_dim]
+        recv = edge_index[1]
+        msg = self._read_messages(h, edge_index)
         removed = msg if reference is None else msg - _as_reference(reference, msg)
         if self.newton:
             return removed / h[recv, self.mass_index : self.mass_index + 1]
@@ -247,7 +245,10 @@ class GraphNetwork(MessagePassing):
                       body_id: torch.Tensor | None = None) -> torch.Tensor:
         """Each edge's message as the node model reads it, shape (n_edges, msg_dim) (the KL
         variant's means)."""
-        h = self.node_inputs(x, body_id)
+        return self._read_messages(self.node_inputs(x, body_id), edge_index)
+
+    def _read_messages(self, h: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        """The messages the node model sums, from node rows ``h`` (as :meth:`node_inputs`)."""
         send, recv = edge_index
         return self.message(h[recv], h[send])[:, : self.msg_dim]
 

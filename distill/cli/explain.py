@@ -7,6 +7,7 @@ import json
 
 from distill.pipeline import ExplainOptions, explain
 from distill.pipeline.report import part_name
+from distill.record.contributions import REFERENCES
 
 
 def add_parser(subparsers) -> None:
@@ -24,7 +25,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--edge-target", choices=("messages", "contributions"), default=None,
                    help="fit the edge formulas to the messages (default) or to what each edge adds "
                         "to its receiver's prediction")
-    p.add_argument("--contribution-reference", choices=("none", "median"), default=None,
+    p.add_argument("--contribution-reference", choices=REFERENCES, default=None,
                    help="with --edge-target contributions: measure each edge's contribution "
                         "against the median message rather than none (cancels the constant "
                         "every message carries)")

@@ -259,6 +259,7 @@ def main(argv=None) -> int:
     p.add_argument("--edge-target", choices=("messages", "contributions"), default="messages",
                    help="fit the edge formulas to the messages or to each edge's contribution to "
                         "its receiver's prediction (explain_contributions/)")
+    # distill.record.contributions.REFERENCES, written out: --list and --table start without torch
     p.add_argument("--contribution-reference", choices=("none", "median"), default="none",
                    help="with --edge-target contributions: each edge's contribution against the "
                         "median message rather than none (explain_contributions_median/)")
