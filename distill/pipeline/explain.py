@@ -1,7 +1,7 @@
 """The distillation pipeline: from a trained run to re-optimised equations and a report.
 
-    record -> select -> align -> fit edges -> switches -> siblings -> fit node -> node siblings ->
-    node choice -> compose & re-optimise -> report
+    record -> select -> align -> fit edges -> switches -> factors -> siblings -> fit node ->
+    node siblings -> node choice -> compose & re-optimise -> report
 
 The edge formulas are fitted to the kept message components, or with
 ``edge_target="contributions"`` to what each edge adds to its receiver's prediction
@@ -26,6 +26,7 @@ from distill.expr import parse
 from distill.pipeline import plots
 from distill.pipeline.alignment import align_components, true_pull
 from distill.pipeline.compose import EdgeFeatures, HybridGraphModel, SymbolicGraphModel
+from distill.pipeline.factors import offer_factors
 from distill.pipeline.fit import fit_function
 from distill.pipeline.inputs import edge_inputs, relevant_inputs
 from distill.pipeline.law import formula_values, judge_edge_fits
@@ -166,6 +167,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
             options.edge_timeout(k)), log)
     edge_fits, fp_fit = _revise(store, "switches", fp_fit, edge_fits, log, lambda: behind_switches(
         edge_fits, frame, options, options.seed))
+    edge_fits, fp_fit = _revise(store, "factors", fp_fit, edge_fits, log, lambda: offer_factors(
+        edge_fits, frame, options.selection_tolerance, options.maxsize))
     if len(edge_fits) > 1:
         edge_fits, fp_fit = _revise(store, "siblings", fp_fit, edge_fits, log, lambda: offer_siblings(
             edge_fits, frame, options.selection_tolerance))
@@ -267,7 +270,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
 
 
 def _revise(store, step: str, fp_fit: str, fits: dict, log, revise) -> tuple[dict, str]:
-    """A step that offers candidates to fits already made (switches, siblings, node
+    """A step that offers candidates to fits already made (switches, factors, siblings, node
     siblings): ``revise()`` returns the fits with candidates merged into their fronts. The
     steps after it rerun when it changed a formula: their fingerprint then also covers the
     chosen equations."""

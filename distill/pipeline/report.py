@@ -70,6 +70,9 @@ def markdown(r: dict) -> str:
         origin = f"; from sibling {fit['sibling']}, refitted" if fit.get("sibling") else ""
         if fit.get("switch"):
             origin += f"; searched again where {fit['switch']} > 0"
+        factor = next((p.get("factor") for p in fit["pareto"] if p["equation"] == fit["equation"]), None)
+        if factor:
+            origin += f"; the front's {factor}, refitted"
         lines.append(f"- {part_name(c)} {c} = `{fit['readable']}` (MAE {fit['loss']:.3g}, complexity "
                      f"{fit['complexity']}{origin})")
         for s in fit.get("beyond_switches", []):
@@ -144,6 +147,7 @@ def markdown(r: dict) -> str:
         lines += [f"| {p['complexity']} | {p['loss']:.4g} | `{p['equation']}`"
                   + (f" (sibling {p['sibling']})" if p.get("sibling") else "")
                   + (f" (beyond switch {p['switch']})" if p.get("switch") else "")
+                  + (f" ({p['factor']})" if p.get("factor") else "")
                   + (f" (composed, re-optimisation samples: {_loss(p['fresh_loss'])})"
                      if "fresh_loss" in p else "") + " |"
                   for p in fit["pareto"]]

@@ -64,12 +64,16 @@ def test_explain_writes_reports_and_resumes(spring_run, capsys):
     # every fitted equation parses back with its variables
     for fit in report["edge_fits"].values():
         parse(fit["equation"], fit["variables"])
+    # every front formula was offered times and over each input (the factors step)
+    for fit in report["edge_fits"].values():
+        assert fit["factors_tried"] >= 2 * len(fit["variables"])
     # resume: every step is found on disk, nothing refitted
     capsys.readouterr()
     again = explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
     log = capsys.readouterr().out
     assert "[fit_" in log and "...\n" not in log.replace("[report]", ""), log
     assert log.count("skipped") >= 6
+    assert "[factors] done before, skipped" in log
     # compute time per step is that of the first run, not of the resume
     assert again["step_seconds"] == report["step_seconds"]
     assert report["step_seconds"]["fit_" + report["kept"][0]] > 0
