@@ -12,8 +12,9 @@
 # A finished stage is cached under OUT_DIR/<cell>/, so an interrupted run resumes.
 # TRAIN_SECONDS (default 105) and RESULTS (default examples/nbody/results-3h.jsonl) override the
 # training time a cell and the file the rows are appended to, for a trial of the profile;
-# CONTRIBUTION_REFERENCE (default none; median: NOTES-3h.md) what takes an edge's message's
-# place when its contribution is measured.
+# CONTRIBUTION_REFERENCE (default median; none: the message left out, as the tables up to
+# c8a4216 were made; NOTES-3h.md) what takes an edge's message's place when its
+# contribution is measured.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-examples/nbody/cache-3h}
@@ -23,7 +24,7 @@ run=(env PYTHONPATH=. .venv/bin/python examples/nbody/run.py --samples 50000 --s
      --out-dir "$out" --train-seconds "${TRAIN_SECONDS:-105}" --sibling-fit-seconds 10
      --node-fit-seconds 5 --penalty-warmup 0.3 --penalty-delay 0.2 --quiet
      --results "${RESULTS:-examples/nbody/results-3h.jsonl}"
-     --contribution-reference "${CONTRIBUTION_REFERENCE:-none}")
+     --contribution-reference "${CONTRIBUTION_REFERENCE:-median}")
 for cell in $("${run[@]}" --list --cells "$@"); do
     echo "=== $cell $(date -u +%H:%M:%S)"
     case $cell in
