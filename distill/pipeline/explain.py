@@ -168,7 +168,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     edge_fits, fp_fit = _revise(store, "switches", fp_fit, edge_fits, log, lambda: behind_switches(
         edge_fits, frame, options, options.seed))
     edge_fits, fp_fit = _revise(store, "factors", fp_fit, edge_fits, log, lambda: offer_factors(
-        edge_fits, frame, options.selection_tolerance, options.maxsize))
+        edge_fits, frame, options.selection_tolerance, options.maxsize,
+        options.complexity_of_operators))
     if len(edge_fits) > 1:
         edge_fits, fp_fit = _revise(store, "siblings", fp_fit, edge_fits, log, lambda: offer_siblings(
             edge_fits, frame, options.selection_tolerance))

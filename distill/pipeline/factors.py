@@ -28,28 +28,32 @@ def factor_candidates(expr: Expression, names: list[str]) -> list[tuple[Expressi
             for k, name in enumerate(names) for op in OPERATORS]
 
 
-def offer_factors(edge_fits: dict[str, dict], frame, tolerance: float, maxsize: int) -> dict[str, dict]:
+def offer_factors(edge_fits: dict[str, dict], frame, tolerance: float, maxsize: int,
+                  complexity_of_operators: dict | None = None) -> dict[str, dict]:
     """Each fit with its front's formulas times and over one input (refitted) merged into its
     front; the others as they are.
 
-    ``frame`` holds each fit's inputs and, under the fit's key, its target. Formulas whose
-    complexity plus the two new nodes would pass ``maxsize`` are not extended. Returns new fit
-    dicts (the given ones are left alone); a fit whose chosen equation changed records the
-    factor and the formula it extended in ``factor``, and every fit counts its candidates in
+    ``frame`` holds each fit's inputs and, under the fit's key, its target. A candidate's
+    complexity is its formula's plus the operator's (``complexity_of_operators``, default 1)
+    plus one for the input; candidates past ``maxsize`` are not tried. Returns new fit dicts
+    (the given ones are left alone); a fit whose chosen equation changed records the factor
+    and the formula it extended in ``factor``, and every fit counts its candidates in
     ``factors_tried``.
     """
+    weights = dict(complexity_of_operators or {})
+    added = {op: weights.get(op, 1) + 1 for op in OPERATORS}
     out = {}
     for c, fit in edge_fits.items():
         names = list(fit["variables"])
         X, y = frame[names].to_numpy(np.float64), frame[c].to_numpy(np.float64)
         extra, seen = [], set()
         for entry in fit["pareto"]:
-            complexity = int(entry["complexity"]) + 2
-            if complexity > maxsize:
+            if entry["complexity"] + min(added.values()) > maxsize:
                 continue
             base = parse(entry["equation"], names)
             for expr, what in factor_candidates(base, names):
-                if expr.key() in seen:
+                complexity = entry["complexity"] + added[what.split()[0]]
+                if complexity > maxsize or expr.key() in seen:
                     continue
                 seen.add(expr.key())
                 with np.errstate(all="ignore"):

@@ -78,3 +78,18 @@ def test_maxsize_bounds_the_extended_formulas_and_non_finite_ones_are_dropped():
     assert max(p["complexity"] for p in out["pareto"]) <= 14
     low = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30)["c0"]
     assert not any("/ q_j" in str(p.get("factor")) for p in low["pareto"])
+
+
+def test_a_candidate_counts_the_operators_complexity():
+    frame = _frame()
+    fit = _fit(frame, [(1, "0.0"), (13, "0.5 * q_i * q_j * dx / (m_i * r * r)")])
+    out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30,
+                        complexity_of_operators={"/": 3})["c0"]
+    assert out["factor"] == "complexity-13 formula / r"
+    assert out["complexity"] == 13 + 3 + 1
+    # with "/" at 3, a formula at maxsize - 2 gets its "*" candidates only
+    fit = _fit(frame, [(1, "0.0"), (28, "0.5 * q_i * q_j * dx / (m_i * r * r)")])
+    out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30,
+                        complexity_of_operators={"/": 3})["c0"]
+    assert out["factors_tried"] == 2 * len(NAMES) + len(NAMES)
+    assert max(p["complexity"] for p in out["pareto"]) <= 30  # "/ r", the law, would be 32
