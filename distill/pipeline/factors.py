@@ -9,7 +9,9 @@ it loses and is dropped before its constants are fitted. Here every formula on t
 tried times and over each input with its constants refitted (:func:`refit_constants`, about
 10 ms each), and the candidates join the front; the equation is chosen again with the
 search's own rule (:func:`distill.pipeline.candidates.offer`), so a factor that fits the
-network's noise rather than the law gains little and is not kept.
+network's noise rather than the law gains little and is not kept. The candidates that reach
+the front are extended in turn, up to three rounds: another network's search stopped two
+factors short, at ``q_i q_j dx / r^2``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from distill.expr import Expression, parse
 from distill.pipeline.candidates import offer, refit_constants
 
 OPERATORS = ("*", "/")
+#: Rounds at most: each extends the formulas the previous one put on the front (a search two
+#: factors short, ``q_i q_j dx / r^2`` for the charge law, takes two).
+ROUNDS = 3
 
 
 def factor_candidates(expr: Expression, names: list[str]) -> list[tuple[Expression, str]]:
@@ -29,9 +34,10 @@ def factor_candidates(expr: Expression, names: list[str]) -> list[tuple[Expressi
 
 
 def offer_factors(edge_fits: dict[str, dict], frame, tolerance: float, maxsize: int,
-                  complexity_of_operators: dict | None = None) -> dict[str, dict]:
+                  complexity_of_operators: dict | None = None, rounds: int = ROUNDS) -> dict[str, dict]:
     """Each fit with its front's formulas times and over one input (refitted) merged into its
-    front; the others as they are.
+    front; the others as they are. Then, for up to ``rounds`` rounds in all, the candidates
+    that made it onto the front are extended in turn.
 
     ``frame`` holds each fit's inputs and, under the fit's key, its target. A candidate's
     complexity is its formula's plus the operator's (``complexity_of_operators``, default 1)
@@ -46,22 +52,28 @@ def offer_factors(edge_fits: dict[str, dict], frame, tolerance: float, maxsize: 
     for c, fit in edge_fits.items():
         names = list(fit["variables"])
         X, y = frame[names].to_numpy(np.float64), frame[c].to_numpy(np.float64)
-        extra, seen = [], set()
-        for entry in fit["pareto"]:
-            if entry["complexity"] + min(added.values()) > maxsize:
-                continue
-            base = parse(entry["equation"], names)
-            for expr, what in factor_candidates(base, names):
-                complexity = entry["complexity"] + added[what.split()[0]]
-                if complexity > maxsize or expr.key() in seen:
+        new, extend, seen = fit, fit["pareto"], set()
+        for _ in range(int(rounds)):
+            extra = []
+            for entry in extend:
+                if entry["complexity"] + min(added.values()) > maxsize:
                     continue
-                seen.add(expr.key())
-                with np.errstate(all="ignore"):
-                    expr, loss = refit_constants(expr, X, y)
-                if np.isfinite(loss):
-                    extra.append((complexity, loss, str(expr.with_variable_names(names)),
-                                  f"complexity-{entry['complexity']} formula {what}"))
-        new = offer(fit, extra, tolerance, "factor")
-        new["factors_tried"] = len(seen)
+                base = parse(entry["equation"], names)
+                for expr, what in factor_candidates(base, names):
+                    complexity = entry["complexity"] + added[what.split()[0]]
+                    if complexity > maxsize or expr.key() in seen:
+                        continue
+                    seen.add(expr.key())
+                    with np.errstate(all="ignore"):
+                        expr, loss = refit_constants(expr, X, y)
+                    if np.isfinite(loss):
+                        extra.append((complexity, loss, str(expr.with_variable_names(names)),
+                                      f"complexity-{entry['complexity']} formula {what}"))
+            new = offer(new, extra, tolerance, "factor")
+            fresh = {e[2] for e in extra}
+            extend = [p for p in new["pareto"] if p["equation"] in fresh]
+            if not extend:
+                break
+        new = dict(new, factors_tried=len(seen))
         out[c] = new
     return out

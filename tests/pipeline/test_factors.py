@@ -46,7 +46,7 @@ def test_candidates_multiply_and_divide_by_every_input():
 def test_a_search_one_over_r_short_gets_the_law():
     frame = _frame()
     fit = _fit(frame, [(1, "0.0"), (13, "0.5 * q_i * q_j * dx / (m_i * r * r)")])
-    out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30)["c0"]
+    out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30, rounds=1)["c0"]
     assert out["factor"] == "complexity-13 formula / r"
     assert out["complexity"] == 15
     got = evaluate([parse(out["equation"], NAMES)], frame[NAMES].to_numpy())[0]
@@ -72,7 +72,7 @@ def test_maxsize_bounds_the_extended_formulas_and_non_finite_ones_are_dropped():
     frame = _frame()
     frame.loc[0, "q_j"] = 0.0  # dividing by q_j is not finite on one row
     fit = _fit(frame, [(1, "0.0"), (13, "0.5 * q_i * q_j * dx / (m_i * r * r)")])
-    out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=14)["c0"]
+    out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=14, rounds=1)["c0"]
     assert out["factors_tried"] == 2 * len(NAMES)  # only "0.0" is extended
     assert out["equation"] == fit["equation"]
     assert max(p["complexity"] for p in out["pareto"]) <= 14
@@ -90,6 +90,20 @@ def test_a_candidate_counts_the_operators_complexity():
     # with "/" at 3, a formula at maxsize - 2 gets its "*" candidates only
     fit = _fit(frame, [(1, "0.0"), (28, "0.5 * q_i * q_j * dx / (m_i * r * r)")])
     out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30,
-                        complexity_of_operators={"/": 3})["c0"]
+                        complexity_of_operators={"/": 3}, rounds=1)["c0"]
     assert out["factors_tried"] == 2 * len(NAMES) + len(NAMES)
     assert max(p["complexity"] for p in out["pareto"]) <= 30  # "/ r", the law, would be 32
+
+
+def test_a_search_two_factors_short_gets_the_law_in_two_rounds():
+    frame = _frame(seed=1)
+    fit = _fit(frame, [(1, "0.0"), (11, "0.5 * q_i * q_j * dx / (r * r)")])
+    one = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30, rounds=1)["c0"]
+    out = offer_factors({"c0": fit}, frame, tolerance=1.1, maxsize=30)["c0"]
+    X = frame[NAMES].to_numpy()
+    want = 1.7 * frame.q_i * frame.q_j * frame.dx / (frame.m_i * frame.r**3)  # independent
+    assert one["complexity"] == 13 and one["loss"] > 100 * out["loss"]
+    assert out["complexity"] == 15 and out["factor"].startswith("complexity-13 formula")
+    np.testing.assert_allclose(evaluate([parse(out["equation"], NAMES)], X)[0], want,
+                               rtol=1e-6, atol=1e-9)
+    assert out["factors_tried"] > one["factors_tried"]
