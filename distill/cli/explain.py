@@ -26,9 +26,9 @@ def add_parser(subparsers) -> None:
                    help="fit the edge formulas to the messages (default) or to what each edge adds "
                         "to its receiver's prediction")
     p.add_argument("--contribution-reference", choices=REFERENCES, default=None,
-                   help="with --edge-target contributions: measure each edge's contribution "
-                        "against the median message rather than none (cancels the constant "
-                        "every message carries)")
+                   help="with --edge-target contributions: what takes an edge's message's "
+                        "place when its contribution is measured: the median message (default; "
+                        "cancels the constant every message carries) or none")
     p.add_argument("--binary-operators", nargs="+", default=None)
     p.add_argument("--unary-operators", nargs="*", default=None)
     p.add_argument("--option", action="append", default=[], metavar="KEY=JSON",

@@ -260,9 +260,10 @@ def main(argv=None) -> int:
                    help="fit the edge formulas to the messages or to each edge's contribution to "
                         "its receiver's prediction (explain_contributions/)")
     # distill.record.contributions.REFERENCES, written out: --list and --table start without torch
-    p.add_argument("--contribution-reference", choices=("none", "median"), default="none",
+    p.add_argument("--contribution-reference", choices=("none", "median"), default="median",
                    help="with --edge-target contributions: each edge's contribution against the "
-                        "median message rather than none (explain_contributions_median/)")
+                        "median message (explain_contributions_median/, the default) or with the "
+                        "message left out (explain_contributions/; RESULTS.md's tables)")
     p.add_argument("--device", default="auto")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")

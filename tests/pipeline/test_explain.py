@@ -360,8 +360,11 @@ def test_contributions_target_fits_what_each_edge_adds(spring_run, capsys):
     from distill.train.checkpoint import load_model
 
     frame, recorded = load_recorded(out, data)
+    # (against the median message: the default for contributions)
+    assert options.contribution_reference == "median"
     np.testing.assert_allclose(frame[["c0", "c1"]].to_numpy(),
-                               record_contributions(load_model(folder / "run"), recorded), atol=1e-6)
+                               record_contributions(load_model(folder / "run"), recorded,
+                                                    reference="median"), atol=1e-6)
     assert not any(k.startswith("hybrid") for k in report["losses"])
     assert np.isfinite(report["losses"]["symbolic, after re-optimisation"])
     md = (out / "report.md").read_text()

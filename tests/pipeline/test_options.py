@@ -45,7 +45,12 @@ def test_fingerprints_of_runs_saved_before_sibling_timeouts_are_unchanged():
 
 def test_contribution_reference_is_validated_and_keys_the_searches():
     median = ExplainOptions(edge_target="contributions", contribution_reference="median")
-    plain = ExplainOptions(edge_target="contributions")
+    plain = ExplainOptions(edge_target="contributions", contribution_reference="none")
+    # the default: the median for contributions, nothing for messages
+    assert ExplainOptions(edge_target="contributions").contribution_reference == "median"
+    assert ExplainOptions(edge_target="contributions").search_fingerprint() == median.search_fingerprint()
+    assert ExplainOptions().contribution_reference == "none"
+    assert ExplainOptions.from_dict(median.to_dict()) == median
     assert median.search_fingerprint() != plain.search_fingerprint()
     assert (median.fingerprint("n_edges", "edge_target", "contribution_reference")
             != plain.fingerprint("n_edges", "edge_target", "contribution_reference"))
