@@ -27,9 +27,9 @@ OPERATORS = ("*", "/")
 ROUNDS = 3
 
 
-def factor_candidates(expr: Expression, names: list[str]) -> list[tuple[Expression, str]]:
-    """``expr * v`` and ``expr / v`` for each input ``v``, with what was done (``"/ r"``)."""
-    return [(Expression.apply(op, expr, Expression.variable(k)), f"{op} {name}")
+def factor_candidates(expr: Expression, names: list[str]) -> list[tuple[Expression, str, str]]:
+    """``expr * v`` and ``expr / v`` for each input ``v``, with the operator and the input."""
+    return [(Expression.apply(op, expr, Expression.variable(k)), op, name)
             for k, name in enumerate(names) for op in OPERATORS]
 
 
@@ -56,11 +56,9 @@ def offer_factors(edge_fits: dict[str, dict], frame, tolerance: float, maxsize: 
         for _ in range(int(rounds)):
             extra = []
             for entry in extend:
-                if entry["complexity"] + min(added.values()) > maxsize:
-                    continue
                 base = parse(entry["equation"], names)
-                for expr, what in factor_candidates(base, names):
-                    complexity = entry["complexity"] + added[what.split()[0]]
+                for expr, op, name in factor_candidates(base, names):
+                    complexity = entry["complexity"] + added[op]
                     if complexity > maxsize or expr.key() in seen:
                         continue
                     seen.add(expr.key())
@@ -68,7 +66,7 @@ def offer_factors(edge_fits: dict[str, dict], frame, tolerance: float, maxsize: 
                         expr, loss = refit_constants(expr, X, y)
                     if np.isfinite(loss):
                         extra.append((complexity, loss, str(expr.with_variable_names(names)),
-                                      f"complexity-{entry['complexity']} formula {what}"))
+                                      f"complexity-{entry['complexity']} formula {op} {name}"))
             new = offer(new, extra, tolerance, "factor")
             fresh = {e[2] for e in extra}
             extend = [p for p in new["pareto"] if p["equation"] in fresh]

@@ -36,8 +36,8 @@ def test_candidates_multiply_and_divide_by_every_input():
     X = _frame(20)[NAMES].to_numpy()
     base = parse("dx + 2.0", NAMES)
     got = factor_candidates(base, NAMES)
-    assert [what for _, what in got] == [f"{op} {n}" for n in NAMES for op in "*/"]
-    values = evaluate([e for e, _ in got], X)
+    assert [(op, name) for _, op, name in got] == [(op, n) for n in NAMES for op in "*/"]
+    values = evaluate([e for e, _, _ in got], X)
     for k in range(len(NAMES)):  # independent: numpy on the columns
         np.testing.assert_allclose(values[2 * k], (X[:, 0] + 2.0) * X[:, k])
         np.testing.assert_allclose(values[2 * k + 1], (X[:, 0] + 2.0) / X[:, k])
