@@ -8,7 +8,8 @@ The edge formulas are fitted to the kept message components, or with
 (:mod:`distill.record.contributions`), one per output.
 
 Every step saves its result under ``<out>/steps``; running again skips finished steps (a
-step reruns when the options it depends on change), so an interrupted run resumes.
+step reruns when the options it depends on change, or its version in :data:`STEP_VERSIONS`),
+so an interrupted run resumes.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ from distill.train.checkpoint import load_model, read_config
 from distill.train.device import pick_device
 from models.batch import make_batch
 
+#: Each step's code version (:class:`StepStore`). Raise a step's number with a change to its
+#: code that changes what it returns for the same inputs: a resumed explain then computes that
+#: step again rather than taking the old code's result, and the steps after it too when its
+#: formulas change. (``fit`` covers ``fit_e1``, ``fit_c0``...; ``fit_node`` the node fits.)
+STEP_VERSIONS = {
+    "record": 1, "select": 1, "align": 1, "align_contributions": 1, "edge_inputs": 1, "fit": 1,
+    "switches": 1, "factors": 1, "siblings": 1, "fit_node": 1, "node_siblings": 1, "node_choice": 1,
+    "reoptimise": 1, "reoptimise_hybrid": 1,
+}
+
 
 def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None, log=print) -> dict:
     """Explain the model trained in ``run_dir``; returns the report (also written to disk).
@@ -85,7 +96,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     if not newton and not options.fit_node:
         raise ValueError("fit_node: False leaves the symbolic model without its node function; only a "
                          "run with Newton's law built in (no node model) can skip it")
-    store = StepStore(out, source=source_fingerprint(network, data))
+    store = StepStore(out, source=source_fingerprint(network, data), versions=STEP_VERSIONS)
     contributions = options.edge_target == "contributions"
     if contributions and newton:
         raise ValueError("edge_target: 'contributions' needs a node model to read; this run has "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +20,37 @@ class StepStore:
 
     ``source`` (see :func:`source_fingerprint`) enters every key: results computed from
     another network or other data are never taken for this run's.
+
+    ``versions`` maps each kind of step to the version of its code (``fit`` covers ``fit_e1``,
+    ``fit_c0``...: a name is its kind, or its kind then ``_`` or digits; the longest kind
+    wins). A saved result of another version is computed again, so a step whose code changed
+    what it returns is not resumed from the old code's result. Version 1 keeps the key of
+    results saved before steps had versions. Given ``versions``, a step without a kind in it
+    is an error: a new step must be given its version.
     """
 
-    def __init__(self, folder: str | Path, source: str = ""):
+    def __init__(self, folder: str | Path, source: str = "", versions: Mapping[str, int] | None = None):
         self.folder = Path(folder) / "steps"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.source = source
+        self.versions = versions
         self.used: list[str] = []
 
-    def _key(self, fingerprint: str) -> str:
+    def version(self, name: str) -> int:
+        """The code version of step ``name`` (1 when the store keeps no versions)."""
+        if self.versions is None:
+            return 1
+        kinds = [k for k in self.versions
+                 if name == k or (name.startswith(k) and (name[len(k)] == "_" or name[len(k):].isdigit()))]
+        if not kinds:
+            raise KeyError(f"step {name!r}: no version for it; expected a kind among "
+                           f"{sorted(self.versions)}")
+        return int(self.versions[max(kinds, key=len)])
+
+    def _key(self, name: str, fingerprint: str) -> str:
+        version = self.version(name)
+        if version != 1:
+            fingerprint = f"{fingerprint}:v{version}"
         if not self.source:
             return fingerprint
         return hashlib.sha256(f"{fingerprint}:{self.source}".encode()).hexdigest()[:16]
@@ -44,13 +66,13 @@ class StepStore:
             saved = json.loads(p.read_text())
         except json.JSONDecodeError:
             return None  # a step interrupted while writing: redo it
-        if not isinstance(saved, dict) or saved.get("fingerprint") != self._key(fingerprint):
+        if not isinstance(saved, dict) or saved.get("fingerprint") != self._key(name, fingerprint):
             return None
         return saved.get("result")
 
     def save(self, name: str, fingerprint: str, result: dict, seconds: float | None = None) -> None:
         tmp = self.path(name).with_suffix(".tmp")
-        doc = {"fingerprint": self._key(fingerprint), "result": result}
+        doc = {"fingerprint": self._key(name, fingerprint), "result": result}
         if seconds is not None:
             doc["seconds"] = float(seconds)
         tmp.write_text(json.dumps(doc, indent=1))
