@@ -102,7 +102,7 @@ def test_a_new_version_of_a_step_reruns_it(spring_run, monkeypatch, capsys):
     explain_module = importlib.import_module("distill.pipeline.explain")  # not the function
 
     folder, _ = spring_run
-    out = folder / "explain3"
+    out = folder / "explain_versions"  # a folder of its own: steps resume from it
     explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
     capsys.readouterr()
     monkeypatch.setitem(explain_module.STEP_VERSIONS, "factors", 2)
