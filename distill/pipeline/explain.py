@@ -167,7 +167,7 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
             chosen["receiver_only"] = []
         return chosen
 
-    fp_fit = options.search_fingerprint()
+    fp_fit = options.edge_search_fingerprint()
     chosen = store.run("edge_inputs", fp_fit, do_inputs, log)
     inputs = chosen["inputs"]
     edge_fits = {}
@@ -188,6 +188,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     fit_idx, test_idx, held_out = split_samples(data.n_samples, options.reopt_samples, options.seed,
                                                 config.get("train"), samples)
     node_fits, node_check = [], None
+    if options.node_options_fingerprint():
+        fp_fit = _chain(fp_fit, options.node_options_fingerprint())  # the node searches on
     if not newton and options.fit_node:
         node_fits, fp_fit, node_check = _fit_nodes(store, network, data, sub, frame, kept, edge_fits,
                                                    options, fp_fit, fit_idx, log)

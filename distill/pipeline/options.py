@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from distill.record.contributions import REFERENCES
 
@@ -16,6 +16,8 @@ EDGE_TARGETS = ("messages", "contributions")
 #: Options that change no search's result: a resumed run with another value keeps its searches.
 REOPT_OPTIONS = ("reopt_steps", "reopt_lr", "reopt_samples", "fix_log10_mass")
 _NOT_HASHED_FOR_SEARCH = REOPT_OPTIONS + ("device", "procs", "progress")
+#: Options only the node searches read: another value leaves the edge searches alone.
+NODE_OPTIONS = ("node_timeout_per_fit", "fit_node")
 
 
 @dataclass
@@ -171,6 +173,21 @@ class ExplainOptions:
         """Hash of the options the searches depend on (not re-optimisation's, the device or
         the worker count)."""
         return self.fingerprint(*(f.name for f in fields(self) if f.name not in _NOT_HASHED_FOR_SEARCH))
+
+    def edge_search_fingerprint(self) -> str:
+        """:meth:`search_fingerprint` with the node searches' own options (:data:`NODE_OPTIONS`)
+        at their defaults: a run resumed with another node search time keeps its edge searches.
+        With those options at their defaults it is :meth:`search_fingerprint` itself, so runs
+        saved before keep theirs."""
+        defaults = {f.name: f.default for f in fields(self) if f.name in NODE_OPTIONS}
+        return replace(self, **defaults).search_fingerprint()
+
+    def node_options_fingerprint(self) -> str:
+        """Hash of :data:`NODE_OPTIONS`, chained onto the edge fingerprint for the node searches
+        and what follows; empty at their defaults (the fingerprints runs saved before have)."""
+        if all(getattr(self, f.name) == f.default for f in fields(self) if f.name in NODE_OPTIONS):
+            return ""
+        return self.fingerprint(*NODE_OPTIONS)
 
     def fingerprint(self, *names: str) -> str:
         """Hash of the named options (all when none): a step reruns when its inputs change."""

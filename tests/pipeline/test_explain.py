@@ -113,6 +113,20 @@ def test_a_new_version_of_a_step_reruns_it(spring_run, monkeypatch, capsys):
     assert "[reoptimise] done before, skipped" in log
 
 
+def test_another_node_search_time_keeps_the_edge_searches(spring_run, capsys):
+    folder, _ = spring_run
+    out = folder / "explain_node_time"  # a folder of its own: steps resume from it
+    explain(folder / "run", data=folder / "data.npz", out=out, options=ExplainOptions(**TINY))
+    capsys.readouterr()
+    explain(folder / "run", data=folder / "data.npz", out=out,
+            options=ExplainOptions(**dict(TINY, node_timeout_per_fit=2)))
+    log = capsys.readouterr().out
+    assert "[edge_inputs] done before, skipped" in log and "[factors] done before, skipped" in log
+    assert not any(line.startswith("[fit_") and "node" not in line and line.endswith("...")
+                   for line in log.splitlines()), log
+    assert "[fit_node0] ...\n" in log and "[reoptimise] ...\n" in log
+
+
 def test_another_network_or_other_data_reruns_every_step(spring_run, tmp_path, capsys):
     # Retraining a run or explaining it on another file must not reuse steps computed from
     # the old network or data.

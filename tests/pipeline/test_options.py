@@ -36,6 +36,20 @@ def test_siblings_can_search_shorter_than_the_first_component():
         ExplainOptions(sibling_timeout_per_fit=0)
 
 
+def test_the_node_search_options_leave_the_edge_searches_alone():
+    base = ExplainOptions(timeout_per_fit=40)
+    longer = ExplainOptions(timeout_per_fit=40, node_timeout_per_fit=30)
+    # at their defaults, the fingerprint saved runs have
+    assert base.edge_search_fingerprint() == base.search_fingerprint()
+    assert base.node_options_fingerprint() == ""
+    assert longer.edge_search_fingerprint() == base.edge_search_fingerprint()
+    assert longer.node_options_fingerprint() not in ("", ExplainOptions(
+        node_timeout_per_fit=5).node_options_fingerprint())
+    # every other search option still keys the edge searches
+    assert ExplainOptions(timeout_per_fit=41, node_timeout_per_fit=30).edge_search_fingerprint() \
+        != longer.edge_search_fingerprint()
+
+
 def test_fingerprints_of_runs_saved_before_sibling_timeouts_are_unchanged():
     # The defaults' fingerprints as written by the code before the option existed (7fee8b2):
     # explain runs saved then resume without searching again.
