@@ -188,8 +188,8 @@ def explain(run_dir, data=None, out=None, options: ExplainOptions | None = None,
     fit_idx, test_idx, held_out = split_samples(data.n_samples, options.reopt_samples, options.seed,
                                                 config.get("train"), samples)
     node_fits, node_check = [], None
-    if options.node_options_fingerprint():
-        fp_fit = _chain(fp_fit, options.node_options_fingerprint())  # the node searches on
+    if node_fp := options.node_options_fingerprint():
+        fp_fit = _chain(fp_fit, node_fp)  # the node searches on
     if not newton and options.fit_node:
         node_fits, fp_fit, node_check = _fit_nodes(store, network, data, sub, frame, kept, edge_fits,
                                                    options, fp_fit, fit_idx, log)

@@ -179,13 +179,12 @@ class ExplainOptions:
         at their defaults: a run resumed with another node search time keeps its edge searches.
         With those options at their defaults it is :meth:`search_fingerprint` itself, so runs
         saved before keep theirs."""
-        defaults = {f.name: f.default for f in fields(self) if f.name in NODE_OPTIONS}
-        return replace(self, **defaults).search_fingerprint()
+        return replace(self, **_node_defaults()).search_fingerprint()
 
     def node_options_fingerprint(self) -> str:
         """Hash of :data:`NODE_OPTIONS`, chained onto the edge fingerprint for the node searches
         and what follows; empty at their defaults (the fingerprints runs saved before have)."""
-        if all(getattr(self, f.name) == f.default for f in fields(self) if f.name in NODE_OPTIONS):
+        if all(getattr(self, name) == value for name, value in _node_defaults().items()):
             return ""
         return self.fingerprint(*NODE_OPTIONS)
 
@@ -200,3 +199,7 @@ class ExplainOptions:
         if d.get("contribution_reference") == "none":
             del d["contribution_reference"]  # likewise
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _node_defaults() -> dict:
+    return {f.name: f.default for f in fields(ExplainOptions) if f.name in NODE_OPTIONS}
